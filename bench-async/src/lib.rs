@@ -1,0 +1,1 @@
+//! tokio workloads: spawning, gather, channels, loopback broadcast, CPU batches from async code.

@@ -1,0 +1,1 @@
+//! CPU-parallel scaling benchmarks: serial vs rayon vs scoped threads, frame preprocessing.

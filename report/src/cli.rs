@@ -1,0 +1,189 @@
+//! Command-line interface: clap derive only. Each subcommand's arguments are
+//! validated by its handler in `commands/` before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Benchmark results with their build context: ingest criterion output, render
+/// tables and HTML reports, run the suite across toolchains, diff releases.
+#[derive(Debug, Parser)]
+#[command(name = "report", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a criterion output tree and write one run file (with build context).
+    Ingest(IngestArgs),
+    /// Print a run as the terminal summary table.
+    Summary(SummaryArgs),
+    /// Render the performance-expectation tables and per-group tables as markdown.
+    Markdown(MarkdownArgs),
+    /// Render a self-contained HTML report with charts.
+    Html(HtmlArgs),
+    /// Run the benchmark suite for each toolchain x target cell, then write the report.
+    Run(RunArgs),
+    /// Compare baseline runs with candidate runs and classify each change.
+    Diff(DiffArgs),
+    /// Export runs for existing dashboards (Bencher BMF, github-action-benchmark).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Criterion output directory (usually target/criterion).
+    pub criterion_dir: PathBuf,
+    /// Read this named baseline (`--save-baseline NAME`) instead of the latest run (`new`).
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Label for the run (default: toolchain, target and target-cpu).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Output file (default: results/<label>-<time>.json). `-` writes to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing run file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// A run file written by `report ingest` or `report run`.
+    pub run: PathBuf,
+    /// Only benchmarks whose id contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkdownArgs {
+    /// Run files (or folders of run files) to put side by side, one column each.
+    #[arg(required = true)]
+    pub runs: Vec<PathBuf>,
+    /// Output file; `-` or absent writes to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Only benchmarks whose id contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Only runs with these labels (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub label: Vec<String>,
+    /// Table definitions to use instead of the built-in ones (TOML).
+    #[arg(long)]
+    pub tables: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HtmlArgs {
+    /// Run files (or folders of run files).
+    #[arg(required = true)]
+    pub runs: Vec<PathBuf>,
+    /// Output file (default: report.html); `-` writes to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Label of the run the heat map is normalised to (default: the first).
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Table definitions to use instead of the built-in ones (TOML).
+    #[arg(long)]
+    pub tables: Option<PathBuf>,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Toolchains to run (rustup names, comma-separated; default: the current one).
+    #[arg(long, value_delimiter = ',')]
+    pub toolchain: Vec<String>,
+    /// `-C target-cpu` values (comma-separated; `generic` = rustc's default).
+    #[arg(long = "target-cpu", value_delimiter = ',')]
+    pub target_cpu: Vec<String>,
+    /// Target triples (comma-separated; default: the host).
+    #[arg(long, value_delimiter = ',')]
+    pub target: Vec<String>,
+    /// Bench crates to run (default: all).
+    #[arg(short = 'p', long = "package")]
+    pub packages: Vec<String>,
+    /// Only benchmarks matching this regular expression (criterion's filter).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Shortest settings that still give numbers (criterion --quick).
+    #[arg(long, conflicts_with_all = ["full", "sample_size", "measurement_time"])]
+    pub quick: bool,
+    /// Criterion's default settings (100 samples, 3 s warm-up, 5 s measurement).
+    #[arg(long, conflicts_with_all = ["sample_size", "measurement_time"])]
+    pub full: bool,
+    /// Samples per benchmark.
+    #[arg(long)]
+    pub sample_size: Option<usize>,
+    /// Measurement time per benchmark, seconds.
+    #[arg(long)]
+    pub measurement_time: Option<f64>,
+    /// Label prefix for the runs of this invocation.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Folder for run files and the report (default: results).
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    /// Skip cells that cannot run (missing toolchain or target) or fail, and run the rest.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Plain progress lines only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Baseline run file(s) or folder(s).
+    #[arg(long, required = true, num_args = 1..)]
+    pub baseline: Vec<PathBuf>,
+    /// Candidate run file(s) or folder(s).
+    #[arg(long, required = true, num_args = 1..)]
+    pub candidate: Vec<PathBuf>,
+    /// Smallest change, in percent, that can count as a regression or improvement.
+    #[arg(long, default_value_t = 5.0)]
+    pub threshold: f64,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with status 1 when a significant regression beyond the threshold is found.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Output file; `-` or absent writes to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Bencher Metric Format JSON.
+    Bmf,
+    /// github-action-benchmark `customSmallerIsBetter` JSON.
+    GithubActionBenchmark,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Run file(s) or folder(s).
+    #[arg(required = true)]
+    pub runs: Vec<PathBuf>,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Output file; `-` or absent writes to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}

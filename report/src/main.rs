@@ -1,0 +1,43 @@
+//! The `report` binary: parses the command line, hands each subcommand to its
+//! handler in `report::commands`, and turns errors into a readable message and
+//! an exit code. Output to a closed pipe (`report summary run.json | head`) is
+//! not an error.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use report::cli::{Cli, Command};
+use report::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Ingest(args) => commands::ingest::run(args),
+        Command::Summary(args) => commands::summary::run(args),
+        Command::Markdown(args) => commands::markdown::run(args),
+        Command::Html(args) => commands::html::run(args),
+        Command::Run(args) => commands::run::run(args),
+        Command::Diff(args) => commands::diff::run(args),
+        Command::Export(args) => commands::export::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
