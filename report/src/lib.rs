@@ -8,4 +8,17 @@
 
 pub mod cli;
 pub mod commands;
+pub mod context;
+pub mod criterion;
+pub mod diff;
+pub mod export;
+pub mod ingest;
+pub mod format;
+pub mod html;
 pub mod model;
+pub mod render;
+pub mod runner;
+pub mod stats;
+pub mod store;
+pub mod synth;
+pub mod tables;

@@ -1,9 +1,50 @@
-//! `report diff` (being built; see its issue).
+//! `report diff`: compares baseline runs with candidate runs, prints the
+//! result as text, markdown or JSON, and with `--fail-on-regression` exits 1
+//! when a gating comparison holds a significant regression beyond the
+//! threshold. Bad input is an error (exit 2, from `main`).
 
 use std::process::ExitCode;
 
-use crate::cli::DiffArgs;
+use anyhow::Context;
 
-pub fn run(_args: &DiffArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'report diff' is not implemented yet")
+use super::export::write_output;
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::diff::{self, DiffOptions, render};
+use crate::store;
+
+pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let options = DiffOptions::with_threshold_pct(args.threshold)
+        .with_context(|| format!("--threshold {}", args.threshold))?;
+    let baseline = store::load_runs(&args.baseline).context("reading the baseline runs")?;
+    let candidate = store::load_runs(&args.candidate).context("reading the candidate runs")?;
+    let report = diff::diff(&baseline, &candidate, &options)?;
+    let output = match args.format {
+        DiffFormat::Text => render::text(&report),
+        DiffFormat::Markdown => render::markdown(&report),
+        DiffFormat::Json => render::json(&report),
+    };
+    write_output(args.output.as_deref(), output.as_bytes())?;
+
+    let regressions: Vec<_> = report.gating_regressions().collect();
+    if args.fail_on_regression && !regressions.is_empty() {
+        eprintln!(
+            "{} significant regression{} beyond {}%:",
+            regressions.len(),
+            if regressions.len() == 1 { "" } else { "s" },
+            args.threshold
+        );
+        for (comparison, entry) in regressions {
+            eprintln!(
+                "  {} ({}): {:+.1}% [{:+.1}% to {:+.1}%], p (Holm) {:.2e}",
+                entry.id,
+                comparison.candidate.cell,
+                entry.change.unwrap_or(f64::NAN) * 100.0,
+                entry.change_lower.unwrap_or(f64::NAN) * 100.0,
+                entry.change_upper.unwrap_or(f64::NAN) * 100.0,
+                entry.p_adjusted.unwrap_or(f64::NAN)
+            );
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,116 @@
-//! `report html` (being built; see its issue).
+//! `report html <runs...> [-o FILE] [--reference LABEL] [--tables FILE]
+//! [--force]`: loads runs, renders the self-contained HTML report (see the
+//! `html` module) and writes it atomically, by default to `report.html`.
+//!
+//! Overwriting: an existing output file is replaced only when it is a report
+//! this command wrote (its head carries our `<meta name="generator"
+//! content="report …">`), so re-running is painless but a page someone else
+//! wrote is never lost silently; `--force` replaces anything. `-` writes to
+//! stdout.
 
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::HtmlArgs;
+use anyhow::{Context, bail};
 
-pub fn run(_args: &HtmlArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'report html' is not implemented yet")
+use crate::cli::HtmlArgs;
+use crate::html::{self, HtmlOptions};
+use crate::{store, tables};
+
+/// What our reports carry in their first bytes (see the template's head).
+const GENERATOR_MARK: &str = "<meta name=\"generator\" content=\"report ";
+
+pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
+    // Validate everything before reading runs or writing anything.
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("report.html"));
+    let to_stdout = output == Path::new("-");
+    if !to_stdout && !args.force {
+        check_replaceable(&output)?;
+    }
+    let specs = match &args.tables {
+        Some(path) => tables::load_specs(path)?,
+        None => tables::builtin_specs(),
+    };
+    let runs = store::load_runs(&args.runs)?;
+    let text = html::render(
+        &runs,
+        &HtmlOptions {
+            reference: args.reference.clone(),
+            specs,
+        },
+    )?;
+    if to_stdout {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .context("writing the report to stdout")?;
+    } else {
+        write_atomically(&output, text.as_bytes())
+            .with_context(|| format!("writing {}", output.display()))?;
+        eprintln!(
+            "wrote {} ({} runs, {} KiB)",
+            output.display(),
+            runs.len(),
+            text.len() / 1024
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an existing `path` that is not a report of ours.
+fn check_replaceable(path: &Path) -> anyhow::Result<()> {
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("checking {}", path.display())),
+    };
+    let mut head = Vec::new();
+    Read::by_ref(&mut file)
+        .take(2048)
+        .read_to_end(&mut head)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if String::from_utf8_lossy(&head).contains(GENERATOR_MARK) {
+        return Ok(());
+    }
+    bail!(
+        "{} exists and is not a report written by `report html`; \
+         choose another -o FILE or pass --force to replace it",
+        path.display()
+    )
+}
+
+/// Writes a temporary file next to `path`, then renames it over `path`, so a
+/// reader never sees half a report and a failed write leaves the old one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }

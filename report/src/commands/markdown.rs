@@ -1,9 +1,72 @@
-//! `report markdown` (being built; see its issue).
+//! `report markdown <runs...> [-o FILE] [--filter ID] [--label L,..]
+//! [--tables FILE]`: loads runs, picks what to show, renders the markdown
+//! report (see `render::markdown`) and writes it to stdout or, atomically,
+//! to a file.
 
+use std::fs;
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::MarkdownArgs;
+use anyhow::Context;
 
-pub fn run(_args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'report markdown' is not implemented yet")
+use crate::cli::MarkdownArgs;
+use crate::render::{markdown, select};
+use crate::{store, tables};
+
+pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
+    // Validate everything before reading runs or writing anything.
+    let specs = match &args.tables {
+        Some(path) => tables::load_specs(path)?,
+        None => tables::builtin_specs(),
+    };
+    let runs = store::load_runs(&args.runs)?;
+    let mut runs = select::select_labels(runs, &args.label).context("--label")?;
+    if let Some(filter) = &args.filter {
+        select::filter_benchmarks(&mut runs, filter).context("--filter")?;
+    }
+    let text = markdown::render(&runs, &specs)?;
+    match args.output.as_deref() {
+        None => write_stdout(&text)?,
+        Some(path) if path == Path::new("-") => write_stdout(&text)?,
+        Some(path) => write_atomically(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing the report to stdout")
+}
+
+/// Writes a temporary file next to `path`, then renames it over `path`, so a
+/// reader never sees half a report and a failed write leaves the old one.
+/// (A report is derived from run files, so replacing an old one is fine.)
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
 }

@@ -1,9 +1,26 @@
-//! `report summary` (being built; see its issue).
+//! `report summary <run> [--filter TEXT]`: prints one run as the terminal
+//! summary (see `render::summary`).
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::SummaryArgs;
+use anyhow::Context;
 
-pub fn run(_args: &SummaryArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("'report summary' is not implemented yet")
+use crate::cli::SummaryArgs;
+use crate::render::{select, summary};
+use crate::store;
+
+pub fn run(args: &SummaryArgs) -> anyhow::Result<ExitCode> {
+    let mut run = store::read_run(&args.run)?;
+    if let Some(filter) = &args.filter {
+        select::filter_benchmarks(std::slice::from_mut(&mut run), filter)
+            .with_context(|| format!("--filter in {}", args.run.display()))?;
+    }
+    let text = summary::render(&run);
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing the summary to stdout")?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,677 @@
+//! Comparing baseline runs with candidate runs: which benchmarks got slower,
+//! which faster, and which we cannot tell. Pure: runs in, a [`DiffReport`] out.
+//!
+//! Benchmarks are paired by full id inside one **cell** (toolchain x target x
+//! target-cpu, [`Run::cell`]). For each pair the relative change of the
+//! typical time gets a bootstrap confidence interval and a Mann-Whitney
+//! p-value on the per-iteration samples; the p-values of every gating pair are
+//! Holm-corrected together. A change counts only when it is significant, its
+//! interval excludes zero, and it is larger than the threshold. Runs from
+//! different cells, or from different CPU models, are compared for information
+//! and never gate. The method and its reasoning: `docs/diff-method.md`.
+
+pub mod render;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Benchmark, Cell, Run};
+use crate::stats::geometric_mean;
+use crate::stats::significance::{bootstrap_mean_ratio, holm_bonferroni, mann_whitney, seed_from};
+
+/// Version of the JSON that `report diff --format json` writes.
+pub const DIFF_SCHEMA: u32 = 1;
+
+/// Errors that make a diff impossible; each names the run or value involved.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("no {0} runs were given")]
+    NoRuns(Side),
+    #[error(
+        "{side} runs '{first}' and '{second}' are both in cell {cell}; \
+         give at most one run per cell on each side"
+    )]
+    DuplicateCell {
+        side: Side,
+        cell: Cell,
+        first: String,
+        second: String,
+    },
+    #[error("run '{label}' holds benchmark '{id}' twice; it cannot be paired")]
+    DuplicateBenchmark { label: String, id: String },
+    #[error("threshold {0} is not a percentage of 0 or more")]
+    BadThreshold(f64),
+}
+
+/// Which side of the comparison a run is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Baseline,
+    Candidate,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Baseline => "baseline",
+            Side::Candidate => "candidate",
+        })
+    }
+}
+
+/// The knobs of the method. [`DiffOptions::with_threshold_pct`] gives the
+/// documented defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffOptions {
+    /// Smallest relative change that can count, as a fraction (0.05 = 5 %).
+    pub threshold: f64,
+    /// Family-wise error rate for the Holm-corrected p-values.
+    pub alpha: f64,
+    /// Confidence level of the change intervals.
+    pub confidence: f64,
+    /// Fewer per-iteration samples than this on either side: noisy.
+    pub min_samples: usize,
+    /// An uncounted change whose interval is wider than this many thresholds
+    /// (floored at [`MIN_NOISE_LIMIT`]) is noisy rather than unchanged.
+    pub noise_width: f64,
+    /// Bootstrap resamples per benchmark.
+    pub resamples: usize,
+    /// Base seed of the bootstrap (mixed with each benchmark's id).
+    pub seed: u64,
+}
+
+/// The noise limit never drops below a 2 % wide interval, so `--threshold 0`
+/// does not turn every benchmark noisy.
+pub const MIN_NOISE_LIMIT: f64 = 0.02;
+
+impl DiffOptions {
+    /// Defaults with the threshold given in percent (the CLI's `--threshold`).
+    pub fn with_threshold_pct(threshold_pct: f64) -> Result<Self, DiffError> {
+        if !(threshold_pct.is_finite() && threshold_pct >= 0.0) {
+            return Err(DiffError::BadThreshold(threshold_pct));
+        }
+        Ok(Self {
+            threshold: threshold_pct / 100.0,
+            alpha: 0.05,
+            confidence: 0.95,
+            min_samples: 10,
+            noise_width: 2.0,
+            resamples: 2000,
+            seed: 0x5eed,
+        })
+    }
+
+    /// Widest interval (upper − lower, as a fraction) that still allows
+    /// calling an uncounted change "unchanged".
+    pub fn noise_limit(&self) -> f64 {
+        (self.noise_width * self.threshold).max(MIN_NOISE_LIMIT)
+    }
+}
+
+/// What became of one benchmark between baseline and candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    Regressed,
+    Improved,
+    Noisy,
+    Unchanged,
+    Added,
+    Removed,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Regressed => "regressed",
+            Class::Improved => "improved",
+            Class::Noisy => "noisy",
+            Class::Unchanged => "unchanged",
+            Class::Added => "added",
+            Class::Removed => "removed",
+        }
+    }
+}
+
+/// The whole comparison, as `--format json` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffReport {
+    pub schema: u32,
+    pub options: DiffOptions,
+    /// Always `holm-bonferroni`.
+    pub correction: &'static str,
+    /// One per pair of runs compared, gating comparisons first.
+    pub comparisons: Vec<Comparison>,
+    /// Counts over the gating comparisons only.
+    pub summary: Summary,
+}
+
+/// Class counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub regressed: usize,
+    pub improved: usize,
+    pub unchanged: usize,
+    pub noisy: usize,
+    pub added: usize,
+    pub removed: usize,
+}
+
+impl Summary {
+    fn count(&mut self, class: Class) {
+        match class {
+            Class::Regressed => self.regressed += 1,
+            Class::Improved => self.improved += 1,
+            Class::Unchanged => self.unchanged += 1,
+            Class::Noisy => self.noisy += 1,
+            Class::Added => self.added += 1,
+            Class::Removed => self.removed += 1,
+        }
+    }
+}
+
+/// One baseline run against one candidate run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub baseline: RunRef,
+    pub candidate: RunRef,
+    /// Whether this comparison's regressions can fail the diff.
+    pub gating: bool,
+    /// Why it does not gate (different cells, different CPU models).
+    pub info_reason: Option<String>,
+    /// Build-context fields that differ between the two runs.
+    pub context_differences: Vec<ContextDifference>,
+    pub entries: Vec<Entry>,
+    /// Geometric mean of candidate/baseline typical-time ratios per group.
+    pub groups: Vec<GroupSummary>,
+    /// The same over every paired benchmark; `None` when nothing was paired.
+    pub geomean_ratio: Option<f64>,
+    pub summary: Summary,
+}
+
+/// A run as the diff names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRef {
+    pub label: String,
+    pub cell: Cell,
+}
+
+/// A field of the build context that differs between the two runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextDifference {
+    pub field: &'static str,
+    pub baseline: String,
+    pub candidate: String,
+}
+
+/// One benchmark of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Full id, `suite/question/variant/parameter`.
+    pub id: String,
+    pub group: String,
+    pub class: Class,
+    /// Typical time per iteration, ns (absent when the side lacks it).
+    pub baseline_ns: Option<f64>,
+    pub candidate_ns: Option<f64>,
+    /// candidate/baseline − 1 of the typical times (0.10 = 10 % slower).
+    pub change: Option<f64>,
+    /// Confidence interval of `change`.
+    pub change_lower: Option<f64>,
+    pub change_upper: Option<f64>,
+    /// Raw two-sided Mann-Whitney p-value.
+    pub p_value: Option<f64>,
+    /// Holm-corrected p-value (across the comparison's family).
+    pub p_adjusted: Option<f64>,
+    pub baseline_samples: usize,
+    pub candidate_samples: usize,
+    /// Why the class is what it is, when that is not obvious (noisy reasons).
+    pub note: Option<String>,
+}
+
+/// Geometric mean of the ratios of one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupSummary {
+    pub group: String,
+    pub benchmarks: usize,
+    pub geomean_ratio: Option<f64>,
+    pub regressed: usize,
+    pub improved: usize,
+}
+
+impl DiffReport {
+    /// Regressions that gate: significant, beyond the threshold, in a
+    /// comparison of the same cell on the same CPU model.
+    pub fn gating_regressions(&self) -> impl Iterator<Item = (&Comparison, &Entry)> {
+        self.comparisons
+            .iter()
+            .filter(|c| c.gating)
+            .flat_map(|c| c.entries.iter().map(move |e| (c, e)))
+            .filter(|(_, e)| e.class == Class::Regressed)
+    }
+}
+
+/// Compares `baseline` runs with `candidate` runs.
+///
+/// Runs pair by cell; a cell may appear at most once per side. A cell found
+/// on one side only is compared with every other cell of the other side, for
+/// information.
+pub fn diff(
+    baseline: &[Run],
+    candidate: &[Run],
+    options: &DiffOptions,
+) -> Result<DiffReport, DiffError> {
+    if !(options.threshold.is_finite() && options.threshold >= 0.0) {
+        return Err(DiffError::BadThreshold(options.threshold * 100.0));
+    }
+    let base_cells = by_cell(baseline, Side::Baseline)?;
+    let cand_cells = by_cell(candidate, Side::Candidate)?;
+
+    let mut pairs: Vec<(&Run, &Run, Option<String>)> = Vec::new();
+    for (cell, base) in &base_cells {
+        if let Some(cand) = cand_cells.get(cell) {
+            pairs.push((base, cand, different_cpu(base, cand)));
+        }
+    }
+    // A cell found on one side only is compared, for information, with
+    // every other cell of the other side (nightly against stable, native
+    // against generic).
+    for (base_cell, base) in &base_cells {
+        for (cand_cell, cand) in &cand_cells {
+            let unmatched =
+                !cand_cells.contains_key(base_cell) || !base_cells.contains_key(cand_cell);
+            if base_cell != cand_cell && unmatched {
+                let reason = format!(
+                    "different cells ({base_cell} vs {cand_cell}): shown for information, never gates"
+                );
+                pairs.push((base, cand, Some(reason)));
+            }
+        }
+    }
+
+    let mut comparisons = pairs
+        .into_iter()
+        .map(|(b, c, reason)| compare_runs(b, c, reason, options))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Gating comparisons first; one family for all gating pairs, one for the rest.
+    comparisons.sort_by_key(|c| !c.gating);
+    for gating in [true, false] {
+        correct(
+            comparisons.iter_mut().filter(|c| c.gating == gating),
+            options,
+        );
+    }
+
+    let mut summary = Summary::default();
+    for comparison in &mut comparisons {
+        finish(comparison);
+        if comparison.gating {
+            for entry in &comparison.entries {
+                summary.count(entry.class);
+            }
+        }
+    }
+    Ok(DiffReport {
+        schema: DIFF_SCHEMA,
+        options: options.clone(),
+        correction: "holm-bonferroni",
+        comparisons,
+        summary,
+    })
+}
+
+fn by_cell(runs: &[Run], side: Side) -> Result<BTreeMap<Cell, &Run>, DiffError> {
+    if runs.is_empty() {
+        return Err(DiffError::NoRuns(side));
+    }
+    let mut cells: BTreeMap<Cell, &Run> = BTreeMap::new();
+    for run in runs {
+        let cell = run.cell();
+        if let Some(first) = cells.get(&cell) {
+            return Err(DiffError::DuplicateCell {
+                side,
+                cell,
+                first: first.label.clone(),
+                second: run.label.clone(),
+            });
+        }
+        cells.insert(cell, run);
+    }
+    Ok(cells)
+}
+
+/// Same cell but a known, different CPU model: timings move with the hardware,
+/// so such a pair informs but does not gate (a shared CI runner pool mixes
+/// CPU generations).
+fn different_cpu(base: &Run, cand: &Run) -> Option<String> {
+    match (&base.context.cpu.model, &cand.context.cpu.model) {
+        (Some(a), Some(b)) if a != b => Some(format!(
+            "different CPU models ({a} vs {b}): shown for information, never gates"
+        )),
+        _ => None,
+    }
+}
+
+fn compare_runs(
+    base: &Run,
+    cand: &Run,
+    info_reason: Option<String>,
+    options: &DiffOptions,
+) -> Result<Comparison, DiffError> {
+    let base_index = index(base)?;
+    let cand_index = index(cand)?;
+    let ids: BTreeSet<&String> = base_index.keys().chain(cand_index.keys()).collect();
+    let entries = ids
+        .into_iter()
+        .map(
+            |id| match (base_index.get(id.as_str()), cand_index.get(id.as_str())) {
+                (Some(b), Some(c)) => pair(id, b, c, options),
+                (Some(b), None) => one_sided(id, b, Class::Removed),
+                (None, Some(c)) => one_sided(id, c, Class::Added),
+                (None, None) => unreachable!("every id comes from one of the runs"),
+            },
+        )
+        .collect();
+    Ok(Comparison {
+        baseline: RunRef {
+            label: base.label.clone(),
+            cell: base.cell(),
+        },
+        candidate: RunRef {
+            label: cand.label.clone(),
+            cell: cand.cell(),
+        },
+        gating: info_reason.is_none(),
+        info_reason,
+        context_differences: context_differences(base, cand),
+        entries,
+        groups: Vec::new(),
+        geomean_ratio: None,
+        summary: Summary::default(),
+    })
+}
+
+fn index(run: &Run) -> Result<BTreeMap<String, &Benchmark>, DiffError> {
+    let mut map = BTreeMap::new();
+    for bench in &run.benchmarks {
+        let id = bench.id.full_id();
+        if map.insert(id.clone(), bench).is_some() {
+            return Err(DiffError::DuplicateBenchmark {
+                label: run.label.clone(),
+                id,
+            });
+        }
+    }
+    Ok(map)
+}
+
+fn one_sided(id: &str, bench: &Benchmark, class: Class) -> Entry {
+    let ns = Some(bench.typical.point);
+    let n = bench.sampling.per_iteration_ns.len();
+    Entry {
+        id: id.to_owned(),
+        group: bench.id.group.clone(),
+        class,
+        baseline_ns: if class == Class::Removed { ns } else { None },
+        candidate_ns: if class == Class::Added { ns } else { None },
+        change: None,
+        change_lower: None,
+        change_upper: None,
+        p_value: None,
+        p_adjusted: None,
+        baseline_samples: if class == Class::Removed { n } else { 0 },
+        candidate_samples: if class == Class::Added { n } else { 0 },
+        note: None,
+    }
+}
+
+/// Statistics of one pair; the class is provisional (noisy or unchanged)
+/// until the p-values are corrected in [`correct`].
+fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> Entry {
+    let b = &base.sampling.per_iteration_ns;
+    let c = &cand.sampling.per_iteration_ns;
+    let (tb, tc) = (base.typical.point, cand.typical.point);
+    let mut entry = Entry {
+        id: id.to_owned(),
+        group: base.id.group.clone(),
+        class: Class::Noisy,
+        baseline_ns: Some(tb),
+        candidate_ns: Some(tc),
+        change: None,
+        change_lower: None,
+        change_upper: None,
+        p_value: None,
+        p_adjusted: None,
+        baseline_samples: b.len(),
+        candidate_samples: c.len(),
+        note: None,
+    };
+    let ratio = tc / tb;
+    if !(ratio.is_finite() && ratio > 0.0) {
+        entry.note = Some("typical time missing, zero or not a number".to_owned());
+        return entry;
+    }
+    entry.change = Some(ratio - 1.0);
+    if b.len() < options.min_samples || c.len() < options.min_samples {
+        entry.note = Some(format!(
+            "too few samples ({} baseline, {} candidate; need {} per side)",
+            b.len(),
+            c.len(),
+            options.min_samples
+        ));
+        return entry;
+    }
+    let test = mann_whitney(b, c);
+    let interval = bootstrap_mean_ratio(
+        b,
+        c,
+        options.resamples,
+        options.confidence,
+        seed_from(id, options.seed),
+    );
+    let (Some(test), Some(interval)) = (test, interval) else {
+        entry.note = Some("samples hold values that are not positive finite times".to_owned());
+        return entry;
+    };
+    // The bootstrap's relative spread around the sample-mean ratio, carried
+    // over to the typical-time ratio (slope or mean), so the interval is
+    // always around the change we report.
+    entry.change_lower = Some(ratio * interval.lower / interval.point - 1.0);
+    entry.change_upper = Some(ratio * interval.upper / interval.point - 1.0);
+    entry.p_value = Some(test.p_value);
+    entry.class = Class::Unchanged;
+    entry
+}
+
+/// Holm-corrects the p-values of every tested entry of `comparisons` as one
+/// family, then classifies those entries.
+fn correct<'a>(comparisons: impl Iterator<Item = &'a mut Comparison>, options: &DiffOptions) {
+    let mut tested: Vec<&mut Entry> = comparisons
+        .flat_map(|c| c.entries.iter_mut())
+        .filter(|e| e.p_value.is_some())
+        .collect();
+    let raw: Vec<f64> = tested.iter().map(|e| e.p_value.unwrap_or(1.0)).collect();
+    for (entry, adjusted) in tested.iter_mut().zip(holm_bonferroni(&raw)) {
+        entry.p_adjusted = Some(adjusted);
+        classify(entry, options);
+    }
+}
+
+fn classify(entry: &mut Entry, options: &DiffOptions) {
+    let (Some(change), Some(lower), Some(upper), Some(p)) = (
+        entry.change,
+        entry.change_lower,
+        entry.change_upper,
+        entry.p_adjusted,
+    ) else {
+        return;
+    };
+    let significant = p < options.alpha;
+    let excludes_zero = lower > 0.0 || upper < 0.0;
+    let beyond = change.abs() > options.threshold;
+    entry.class = if significant && excludes_zero && beyond {
+        if change > 0.0 {
+            Class::Regressed
+        } else {
+            Class::Improved
+        }
+    } else if upper - lower > options.noise_limit() {
+        entry.note = Some(format!(
+            "interval {:+.1}% to {:+.1}% is wider than {:.1} points",
+            lower * 100.0,
+            upper * 100.0,
+            options.noise_limit() * 100.0
+        ));
+        Class::Noisy
+    } else {
+        Class::Unchanged
+    };
+}
+
+/// Group geometric means and class counts, once the classes are final.
+fn finish(comparison: &mut Comparison) {
+    let mut groups: BTreeMap<&str, (Vec<f64>, usize, usize, usize)> = BTreeMap::new();
+    let mut all = Vec::new();
+    let mut summary = Summary::default();
+    for entry in &comparison.entries {
+        summary.count(entry.class);
+        let slot = groups.entry(&entry.group).or_default();
+        if let Some(change) = entry.change {
+            slot.0.push(change + 1.0);
+            all.push(change + 1.0);
+        }
+        slot.1 += 1;
+        slot.2 += usize::from(entry.class == Class::Regressed);
+        slot.3 += usize::from(entry.class == Class::Improved);
+    }
+    comparison.groups = groups
+        .into_iter()
+        .map(
+            |(group, (ratios, benchmarks, regressed, improved))| GroupSummary {
+                group: group.to_owned(),
+                benchmarks,
+                geomean_ratio: geometric_mean(&ratios),
+                regressed,
+                improved,
+            },
+        )
+        .collect();
+    comparison.geomean_ratio = geometric_mean(&all);
+    comparison.summary = summary;
+}
+
+/// Build-context fields worth knowing about when they differ.
+fn context_differences(base: &Run, cand: &Run) -> Vec<ContextDifference> {
+    let (b, c) = (&base.context, &cand.context);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    let fields: [(&'static str, String, String); 11] = [
+        (
+            "toolchain",
+            opt(&b.toolchain.rustup_toolchain),
+            opt(&c.toolchain.rustup_toolchain),
+        ),
+        (
+            "rustc",
+            opt(&b.toolchain.release),
+            opt(&c.toolchain.release),
+        ),
+        (
+            "llvm",
+            opt(&b.toolchain.llvm_version),
+            opt(&c.toolchain.llvm_version),
+        ),
+        ("target", opt(&b.target), opt(&c.target)),
+        (
+            "target-cpu",
+            b.target_cpu.clone().unwrap_or_else(|| "generic".into()),
+            c.target_cpu.clone().unwrap_or_else(|| "generic".into()),
+        ),
+        (
+            "rustflags",
+            b.rustflags.clone().unwrap_or_default(),
+            c.rustflags.clone().unwrap_or_default(),
+        ),
+        (
+            "opt-level",
+            opt(&b.profile.opt_level),
+            opt(&c.profile.opt_level),
+        ),
+        ("lto", opt(&b.profile.lto), opt(&c.profile.lto)),
+        ("cpu", opt(&b.cpu.model), opt(&c.cpu.model)),
+        ("os", opt(&b.os.name), opt(&c.os.name)),
+        (
+            "cpus available",
+            b.cpu
+                .available_parallelism
+                .map_or("unknown".into(), |n| n.to_string()),
+            c.cpu
+                .available_parallelism
+                .map_or("unknown".into(), |n| n.to_string()),
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(field, baseline, candidate)| ContextDifference {
+            field,
+            baseline,
+            candidate,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(change: f64, lower: f64, upper: f64, p: f64) -> Entry {
+        Entry {
+            id: "g/f/1".into(),
+            group: "g".into(),
+            class: Class::Unchanged,
+            baseline_ns: Some(100.0),
+            candidate_ns: Some(100.0 * (1.0 + change)),
+            change: Some(change),
+            change_lower: Some(lower),
+            change_upper: Some(upper),
+            p_value: Some(p),
+            p_adjusted: Some(p),
+            baseline_samples: 50,
+            candidate_samples: 50,
+            note: None,
+        }
+    }
+
+    fn class_of(change: f64, lower: f64, upper: f64, p: f64) -> Class {
+        let options = DiffOptions::with_threshold_pct(5.0).unwrap();
+        let mut e = entry(change, lower, upper, p);
+        classify(&mut e, &options);
+        e.class
+    }
+
+    #[test]
+    fn a_change_counts_only_when_all_three_conditions_hold() {
+        assert_eq!(class_of(0.10, 0.08, 0.12, 1e-9), Class::Regressed);
+        assert_eq!(class_of(-0.10, -0.12, -0.08, 1e-9), Class::Improved);
+        // Not significant after correction.
+        assert_eq!(class_of(0.10, 0.08, 0.12, 0.2), Class::Unchanged);
+        // Significant and tight but below the threshold.
+        assert_eq!(class_of(0.02, 0.01, 0.03, 1e-9), Class::Unchanged);
+        // Interval reaches zero.
+        assert_eq!(class_of(0.06, -0.001, 0.08, 1e-9), Class::Unchanged);
+        // Too wide to say.
+        assert_eq!(class_of(0.06, -0.05, 0.2, 0.3), Class::Noisy);
+    }
+
+    #[test]
+    fn thresholds_are_validated() {
+        assert!(DiffOptions::with_threshold_pct(-1.0).is_err());
+        assert!(DiffOptions::with_threshold_pct(f64::NAN).is_err());
+        let zero = DiffOptions::with_threshold_pct(0.0).unwrap();
+        assert_eq!(zero.noise_limit(), MIN_NOISE_LIMIT);
+        assert!((DiffOptions::with_threshold_pct(5.0).unwrap().noise_limit() - 0.1).abs() < 1e-12);
+    }
+}

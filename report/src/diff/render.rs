@@ -1,0 +1,405 @@
+//! A [`DiffReport`] as terminal text, as markdown for a pull-request comment
+//! or `$GITHUB_STEP_SUMMARY`, or as JSON. Pure string building; numbers go
+//! through `crate::format` so they read as in every other report.
+//!
+//! The markdown leads with one verdict line, then the regressions and
+//! improvements; everything else is collapsed in `<details>`. Comparisons
+//! across cells show only group geometric means (the full rows are in the
+//! JSON), which keeps a comment under GitHub's size limit.
+
+use std::fmt::Write as _;
+
+use super::{Class, Comparison, DiffReport, Entry, Summary};
+use crate::format;
+
+/// What a value that does not exist (the baseline of an added benchmark,
+/// the p-value of an untested one) reads as.
+const NONE: &str = "—";
+
+/// Pretty JSON with a final newline.
+pub fn json(report: &DiffReport) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("a diff report serializes");
+    text.push('\n');
+    text
+}
+
+/// One line saying whether the candidate regressed.
+pub fn verdict(report: &DiffReport) -> String {
+    let threshold = threshold_text(report);
+    let regressions = report.gating_regressions().count();
+    if !report.comparisons.iter().any(|c| c.gating) {
+        return "No comparable runs: baseline and candidate share no cell on the same CPU model; \
+                differences are information only"
+            .to_owned();
+    }
+    if regressions > 0 {
+        format!(
+            "{regressions} significant regression{} beyond the {threshold} threshold",
+            plural(regressions)
+        )
+    } else {
+        format!("No significant regressions beyond the {threshold} threshold")
+    }
+}
+
+/// Terminal text: the verdict, then every comparison with all its rows.
+pub fn text(report: &DiffReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", verdict(report), counts(&report.summary));
+    let _ = writeln!(
+        out,
+        "method: Mann-Whitney U on per-iteration samples, Holm-corrected alpha {}, {:.0}% bootstrap intervals (docs/diff-method.md)",
+        report.options.alpha,
+        report.options.confidence * 100.0
+    );
+    for comparison in &report.comparisons {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "baseline '{}' ({}) vs candidate '{}' ({}){}",
+            comparison.baseline.label,
+            comparison.baseline.cell,
+            comparison.candidate.label,
+            comparison.candidate.cell,
+            if comparison.gating {
+                ""
+            } else {
+                " [information only]"
+            }
+        );
+        if let Some(reason) = &comparison.info_reason {
+            let _ = writeln!(out, "  {reason}");
+        }
+        for d in &comparison.context_differences {
+            let _ = writeln!(
+                out,
+                "  differs: {}: {} -> {}",
+                d.field, d.baseline, d.candidate
+            );
+        }
+        let rows: Vec<[String; 6]> = sorted(&comparison.entries)
+            .into_iter()
+            .map(|e| {
+                [
+                    e.class.as_str().to_uppercase(),
+                    e.id.clone(),
+                    times(e),
+                    change_text(e),
+                    interval_text(e),
+                    p_text(e.p_adjusted),
+                ]
+            })
+            .collect();
+        let widths: Vec<usize> = (0..6)
+            .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+            .collect();
+        for row in &rows {
+            let mut line = String::from(" ");
+            for (cell, width) in row.iter().zip(&widths) {
+                let _ = write!(line, " {cell:<width$}");
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let _ = writeln!(
+            out,
+            "  geometric mean of ratios: {} ({})",
+            geomean_text(comparison.geomean_ratio),
+            comparison
+                .groups
+                .iter()
+                .map(|g| format!("{} {}", g.group, geomean_text(g.geomean_ratio)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out
+}
+
+/// Markdown for a pull-request comment or the job summary.
+pub fn markdown(report: &DiffReport) -> String {
+    let mut out = String::new();
+    let regressions = report.gating_regressions().count();
+    let mark = if !report.comparisons.iter().any(|c| c.gating) {
+        "ℹ️"
+    } else if regressions > 0 {
+        "❌"
+    } else {
+        "✅"
+    };
+    let _ = writeln!(out, "### Benchmark diff\n");
+    let _ = writeln!(
+        out,
+        "{mark} **{}** — {}\n",
+        verdict(report),
+        counts(&report.summary)
+    );
+    let _ = writeln!(
+        out,
+        "Mann-Whitney U on per-iteration samples, Holm-corrected α = {}, {:.0}% bootstrap intervals; \
+         a change counts only when significant, beyond the threshold and its interval excludes zero.\n",
+        report.options.alpha,
+        report.options.confidence * 100.0
+    );
+
+    let gating: Vec<&Comparison> = report.comparisons.iter().filter(|c| c.gating).collect();
+    let many = gating.len() > 1;
+    for comparison in &gating {
+        let _ = writeln!(
+            out,
+            "Baseline `{}` vs candidate `{}` ({}).",
+            code_safe(&comparison.baseline.label),
+            code_safe(&comparison.candidate.label),
+            comparison.candidate.cell
+        );
+        differences_md(&mut out, comparison);
+    }
+    let _ = writeln!(out);
+    for (class, title) in [
+        (Class::Regressed, "Regressions"),
+        (Class::Improved, "Improvements"),
+    ] {
+        let rows: Vec<(&Comparison, &Entry)> = gating
+            .iter()
+            .flat_map(|c| c.entries.iter().map(move |e| (*c, e)))
+            .filter(|(_, e)| e.class == class)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "#### {title} ({})\n", rows.len());
+        table_md(&mut out, &rows, many, false);
+        let _ = writeln!(out);
+    }
+
+    for comparison in &gating {
+        let rest: Vec<(&Comparison, &Entry)> = sorted(&comparison.entries)
+            .into_iter()
+            .filter(|e| !matches!(e.class, Class::Regressed | Class::Improved))
+            .map(|e| (*comparison, e))
+            .collect();
+        if !rest.is_empty() {
+            let _ = writeln!(
+                out,
+                "<details><summary>{} other benchmark{} of {}: unchanged, noisy, added, removed</summary>\n",
+                rest.len(),
+                plural(rest.len()),
+                comparison.candidate.cell,
+            );
+            table_md(&mut out, &rest, false, true);
+            let _ = writeln!(out, "\n</details>\n");
+        }
+        groups_md(&mut out, comparison, "Geometric mean per group");
+    }
+
+    let info: Vec<&Comparison> = report.comparisons.iter().filter(|c| !c.gating).collect();
+    if !info.is_empty() {
+        let _ = writeln!(out, "#### Information only (never gates)\n");
+        for comparison in info {
+            let _ = writeln!(
+                out,
+                "- `{}` ({}) vs `{}` ({}): geometric mean {}; {}",
+                code_safe(&comparison.baseline.label),
+                comparison.baseline.cell,
+                code_safe(&comparison.candidate.label),
+                comparison.candidate.cell,
+                geomean_text(comparison.geomean_ratio),
+                comparison
+                    .info_reason
+                    .as_deref()
+                    .unwrap_or("information only")
+            );
+        }
+        let _ = writeln!(out);
+        for comparison in report.comparisons.iter().filter(|c| !c.gating) {
+            let title = format!(
+                "`{}` vs `{}`: per group",
+                code_safe(&comparison.baseline.label),
+                code_safe(&comparison.candidate.label)
+            );
+            groups_md(&mut out, comparison, &title);
+        }
+    }
+    out
+}
+
+fn differences_md(out: &mut String, comparison: &Comparison) {
+    if comparison.context_differences.is_empty() {
+        return;
+    }
+    let list = comparison
+        .context_differences
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: `{}` → `{}`",
+                d.field,
+                code_safe(&d.baseline),
+                code_safe(&d.candidate)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let _ = writeln!(out, "Build context differs: {list}.");
+}
+
+fn table_md(out: &mut String, rows: &[(&Comparison, &Entry)], with_cell: bool, with_class: bool) {
+    let mut header = String::from("| Benchmark |");
+    let mut rule = String::from("|---|");
+    if with_cell {
+        header.push_str(" Cell |");
+        rule.push_str("---|");
+    }
+    if with_class {
+        header.push_str(" Class |");
+        rule.push_str("---|");
+    }
+    header.push_str(" Baseline | Candidate | Change | Interval | p (Holm) |");
+    rule.push_str("---:|---:|---:|---|---:|");
+    if with_class {
+        header.push_str(" Note |");
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    for (comparison, e) in rows {
+        let mut line = format!("| `{}` |", code_safe(&e.id));
+        if with_cell {
+            let _ = write!(
+                line,
+                " {} |",
+                cell_safe(&comparison.candidate.cell.to_string())
+            );
+        }
+        if with_class {
+            let _ = write!(line, " {} |", e.class.as_str());
+        }
+        let _ = write!(
+            line,
+            " {} | {} | {} | {} | {} |",
+            e.baseline_ns.map_or(NONE.into(), format::duration_ns),
+            e.candidate_ns.map_or(NONE.into(), format::duration_ns),
+            change_text(e),
+            interval_text(e),
+            p_text(e.p_adjusted)
+        );
+        if with_class {
+            let _ = write!(line, " {} |", cell_safe(e.note.as_deref().unwrap_or("")));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+fn groups_md(out: &mut String, comparison: &Comparison, title: &str) {
+    if comparison.groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<details><summary>{title}: overall {}</summary>\n",
+        geomean_text(comparison.geomean_ratio)
+    );
+    let _ = writeln!(
+        out,
+        "| Group | Benchmarks | Geometric mean (candidate/baseline) | Regressed | Improved |\n|---|---:|---:|---:|---:|"
+    );
+    for g in &comparison.groups {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            code_safe(&g.group),
+            g.benchmarks,
+            geomean_text(g.geomean_ratio),
+            g.regressed,
+            g.improved
+        );
+    }
+    let _ = writeln!(out, "\n</details>\n");
+}
+
+/// Entries ordered by class (regressions first), then by id.
+fn sorted(entries: &[Entry]) -> Vec<&Entry> {
+    let mut v: Vec<&Entry> = entries.iter().collect();
+    v.sort_by(|a, b| a.class.cmp(&b.class).then_with(|| a.id.cmp(&b.id)));
+    v
+}
+
+fn counts(s: &Summary) -> String {
+    format!(
+        "{} improved, {} unchanged, {} noisy, {} added, {} removed",
+        s.improved, s.unchanged, s.noisy, s.added, s.removed
+    )
+}
+
+fn threshold_text(report: &DiffReport) -> String {
+    format!("{:.1}%", report.options.threshold * 100.0)
+}
+
+fn times(e: &Entry) -> String {
+    format!(
+        "{} -> {}",
+        e.baseline_ns.map_or(NONE.into(), format::duration_ns),
+        e.candidate_ns.map_or(NONE.into(), format::duration_ns)
+    )
+}
+
+fn signed_pct(x: f64) -> String {
+    format!("{:+.1}%", x * 100.0)
+}
+
+fn change_text(e: &Entry) -> String {
+    e.change.map_or_else(|| NONE.into(), signed_pct)
+}
+
+fn interval_text(e: &Entry) -> String {
+    match (e.change_lower, e.change_upper) {
+        (Some(l), Some(u)) => format!("{} to {}", signed_pct(l), signed_pct(u)),
+        _ => NONE.into(),
+    }
+}
+
+fn p_text(p: Option<f64>) -> String {
+    match p {
+        None => NONE.into(),
+        Some(p) if p < 1e-4 => "<0.0001".into(),
+        Some(p) => format!("{p:.4}"),
+    }
+}
+
+fn geomean_text(g: Option<f64>) -> String {
+    g.map_or_else(
+        || "n/a".into(),
+        |r| format!("{} ({})", format::ratio(r), signed_pct(r - 1.0)),
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Text inside a markdown table cell: a `|` would end the cell.
+fn cell_safe(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Text inside backticks in a table cell: backticks cannot be escaped there,
+/// so they become quotes; `|` still needs its escape.
+fn code_safe(s: &str) -> String {
+    cell_safe(&s.replace('`', "'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_cannot_break_the_table() {
+        assert_eq!(cell_safe("a|b\nc"), "a\\|b c");
+        assert_eq!(code_safe("x`y|z"), "x'y\\|z");
+    }
+
+    #[test]
+    fn p_values_read_plainly() {
+        assert_eq!(p_text(None), "—");
+        assert_eq!(p_text(Some(1e-9)), "<0.0001");
+        assert_eq!(p_text(Some(0.25)), "0.2500");
+    }
+}

@@ -1,0 +1,155 @@
+//! Grouped horizontal bars with confidence-interval whiskers: one band per
+//! category (a benchmark, a codec, a generator), one bar per run inside it.
+//!
+//! Horizontal, because category names are long (`rayon-per-row/max`) and
+//! read best written out on the left; the value axis turns logarithmic when
+//! values span orders of magnitude. The per-group charts use this directly;
+//! the compression and UUID charts build their categories and call it too.
+
+use plotters::prelude::*;
+
+use super::draw::{self, LegendEntry, Mark, ValueAxis};
+
+/// One bar: the value and its confidence interval (same unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Bar {
+    pub value: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// One run's bars, one per category (`None` where it has no value).
+#[derive(Debug, Clone)]
+pub(crate) struct Series {
+    pub name: String,
+    pub bars: Vec<Option<Bar>>,
+}
+
+/// A whole chart's data.
+pub(crate) struct BarChart<'a> {
+    pub title: String,
+    /// Value axis description, with its unit.
+    pub axis: String,
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+    /// Formats tick values of the value axis.
+    pub format: &'a dyn Fn(f64) -> String,
+}
+
+/// Longest category label drawn, in characters.
+const MAX_LABEL: usize = 44;
+
+/// Draws the chart; `Ok(None)` when no bar has a positive finite value.
+pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
+    let values: Vec<f64> = chart
+        .series
+        .iter()
+        .flat_map(|s| s.bars.iter().flatten())
+        .flat_map(|b| [b.value, b.lower, b.upper])
+        .filter_map(draw::positive)
+        .collect();
+    if chart.categories.is_empty() || chart.series.is_empty() || values.is_empty() {
+        return Ok(None);
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    let axis = ValueAxis::fit(lo, hi);
+
+    let n_series = chart.series.len();
+    let bar_h: i32 = if n_series <= 3 { 14 } else { 9 };
+    let band_h = bar_h * n_series as i32 + 10;
+    let labels: Vec<String> = chart
+        .categories
+        .iter()
+        .map(|c| draw::label(c, MAX_LABEL))
+        .collect();
+    let label_w = labels
+        .iter()
+        .map(|l| draw::text_width(l, draw::TICK_SIZE))
+        .max()
+        .unwrap_or(0)
+        + 16;
+    let legend: Vec<LegendEntry> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| LegendEntry {
+            text: draw::label(&s.name, 40),
+            colour: draw::colour(i),
+            mark: Mark::Box,
+        })
+        .collect();
+    let legend_w = draw::legend_width(&legend);
+    let plot_h = band_h * chart.categories.len() as i32;
+    let height = (plot_h + 120).max(60 + 22 * legend.len() as i32 + 20) as u32;
+    let title = draw::label(&chart.title, 90);
+    let axis_desc = format!("{}{}", chart.axis, axis.suffix());
+
+    draw::svg((draw::WIDTH, height), |root| {
+        let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
+        let mut cc = ChartBuilder::on(&main)
+            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(label_w)
+            .build_cartesian_2d(axis.clone(), 0f64..chart.categories.len() as f64)?;
+        cc.configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_labels(8)
+            .x_label_formatter(&|v| draw::tick(&(chart.format)(*v)))
+            .x_desc(axis_desc.as_str())
+            .label_style((draw::FONT, draw::TICK_SIZE))
+            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(240, 240, 240))
+            .bold_line_style(RGBColor(200, 200, 200))
+            .draw()?;
+
+        let base = axis.base();
+        let band = 1.0 / f64::from(band_h);
+        for (c, name) in labels.iter().enumerate() {
+            // Categories top to bottom in the given order.
+            let top = (chart.categories.len() - c) as f64;
+            let centre = cc.backend_coord(&(base, top - 0.5));
+            main.draw(&Text::new(
+                name.clone(),
+                (centre.0 - 8, centre.1),
+                draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_right_center()),
+            ))?;
+            for (s, series) in chart.series.iter().enumerate() {
+                let Some(bar) = series.bars.get(c).copied().flatten() else {
+                    continue;
+                };
+                let Some(value) = draw::positive(bar.value) else {
+                    continue;
+                };
+                let colour = draw::colour(s);
+                let y1 = top - band * f64::from(5 + bar_h * s as i32);
+                let y0 = y1 - band * f64::from(bar_h - 2);
+                cc.draw_series(std::iter::once(Rectangle::new(
+                    [(base, y0), (value, y1)],
+                    colour.filled(),
+                )))?;
+                cc.draw_series(std::iter::once(Rectangle::new(
+                    [(base, y0), (value, y1)],
+                    BLACK.mix(0.6).stroke_width(1),
+                )))?;
+                let (lo, hi) = (bar.lower.max(base), bar.upper);
+                if bar.upper.is_finite() && bar.lower.is_finite() && hi > lo {
+                    let ym = (y0 + y1) / 2.0;
+                    let cap = band * f64::from(bar_h) * 0.35;
+                    let whisker = BLACK.stroke_width(1);
+                    cc.draw_series([
+                        PathElement::new(vec![(lo, ym), (hi, ym)], whisker),
+                        PathElement::new(vec![(lo, ym - cap), (lo, ym + cap)], whisker),
+                        PathElement::new(vec![(hi, ym - cap), (hi, ym + cap)], whisker),
+                    ])?;
+                }
+            }
+        }
+        draw::draw_legend(&side, &legend, 44)?;
+        Ok(())
+    })
+    .map(Some)
+}

@@ -1,0 +1,344 @@
+//! What every chart shares: the SVG canvas, the colour-blind-safe palette,
+//! text sizes and width estimates, the legend, and the lookups of benchmarks
+//! by id.
+//!
+//! Text is measured with plotters' built-in estimate (no `ttf` feature, so
+//! the binary needs no font file and reads none from the system): the browser
+//! draws it with the generic `sans-serif` family. The estimate is generous, so
+//! layout here leaves room rather than letting labels collide.
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use crate::model::{Benchmark, Run};
+
+/// Okabe & Ito's palette (2008), ordered so that neighbours differ most for
+/// every kind of colour vision; yellow last because it is faint on white.
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+    RGBColor(240, 228, 66),  // yellow
+];
+
+/// At most this many runs get a series of their own in a chart: one colour
+/// each from [`PALETTE`]. The heat map and the tables show every run.
+pub(crate) const MAX_SERIES: usize = PALETTE.len();
+
+/// The generic family the browser resolves; nothing is embedded or fetched.
+pub(crate) const FONT: &str = "sans-serif";
+/// Plotters' size unit; the SVG gets `size / 1.24` px.
+pub(crate) const TITLE_SIZE: f64 = 22.0;
+pub(crate) const LABEL_SIZE: f64 = 17.0;
+pub(crate) const TICK_SIZE: f64 = 15.0;
+
+/// Width of the charts in CSS pixels: fits a laptop screen and an A4 page
+/// when scaled to the text column.
+pub(crate) const WIDTH: u32 = 960;
+
+/// Colour of the `i`-th series.
+pub(crate) fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+pub(crate) type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// Draws on a fresh SVG canvas and returns the document.
+pub(crate) fn svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&Area<'_>) -> DrawResult,
+) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Plotters escapes `<`, `>`, `&` and quotes itself; what it cannot escape
+/// are characters XML forbids outright (control characters), which a
+/// benchmark name from a hand-edited run file could still hold. They become
+/// U+FFFD so the SVG stays well-formed. Long labels are shortened with an
+/// ellipsis (the tables below the charts show them whole).
+pub(crate) fn label(text: &str, max_chars: usize) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if clean.chars().count() <= max_chars {
+        clean
+    } else {
+        let mut short: String = clean.chars().take(max_chars.saturating_sub(1)).collect();
+        short.push('…');
+        short
+    }
+}
+
+/// Pixels a label of `text` takes at plotters size `size`: plotters' own
+/// estimate, which errs on the wide side for proportional fonts.
+pub(crate) fn text_width(text: &str, size: f64) -> u32 {
+    let em = size / 1.24 / 1.24;
+    (em * 0.7 * text.chars().count() as f64).ceil() as u32
+}
+
+pub(crate) fn text_style(size: f64) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&BLACK)
+}
+
+/// How a series is marked in the legend.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Mark {
+    Box,
+    Dot,
+    Triangle,
+    Line,
+    DashedLine,
+}
+
+/// One legend row.
+#[derive(Debug, Clone)]
+pub(crate) struct LegendEntry {
+    pub text: String,
+    pub colour: RGBColor,
+    pub mark: Mark,
+}
+
+/// Width a legend with these entries needs (0 when there are none).
+pub(crate) fn legend_width(entries: &[LegendEntry]) -> u32 {
+    entries
+        .iter()
+        .map(|e| text_width(&e.text, TICK_SIZE))
+        .max()
+        .map_or(0, |w| w + 40)
+}
+
+/// Draws the legend down the left edge of `area`, one entry per row, so it
+/// never covers data (the chart leaves it an area of its own).
+pub(crate) fn draw_legend(area: &Area<'_>, entries: &[LegendEntry], top: i32) -> DrawResult {
+    let style = text_style(TICK_SIZE).pos(text_anchor_left_center());
+    for (i, entry) in entries.iter().enumerate() {
+        let y = top + 10 + 22 * i as i32;
+        let c = entry.colour;
+        match entry.mark {
+            Mark::Box => {
+                area.draw(&Rectangle::new([(6, y - 6), (18, y + 6)], c.filled()))?;
+                area.draw(&Rectangle::new(
+                    [(6, y - 6), (18, y + 6)],
+                    BLACK.stroke_width(1),
+                ))?;
+            }
+            Mark::Dot => area.draw(&Circle::new((12, y), 5, c.filled()))?,
+            Mark::Triangle => area.draw(&TriangleMarker::new((12, y), 6, c.filled()))?,
+            Mark::Line => area.draw(&PathElement::new(vec![(2, y), (22, y)], c.stroke_width(2)))?,
+            Mark::DashedLine => {
+                area.draw(&PathElement::new(vec![(2, y), (8, y)], c.stroke_width(2)))?;
+                area.draw(&PathElement::new(vec![(14, y), (20, y)], c.stroke_width(2)))?;
+            }
+        }
+        area.draw(&Text::new(entry.text.clone(), (28, y), style.clone()))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn text_anchor_left_center() -> plotters::style::text_anchor::Pos {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    Pos::new(HPos::Left, VPos::Center)
+}
+
+pub(crate) fn text_anchor_right_center() -> plotters::style::text_anchor::Pos {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    Pos::new(HPos::Right, VPos::Center)
+}
+
+pub(crate) fn text_anchor_center() -> plotters::style::text_anchor::Pos {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    Pos::new(HPos::Center, VPos::Center)
+}
+
+/// An axis tick from a formatted value: trailing zeros dropped and the unit
+/// set off by a space (`50.00 ms` -> `50 ms`, `5.00MB/s` -> `5 MB/s`), since
+/// ticks are round numbers and a row of them must not run together.
+pub(crate) fn tick(text: &str) -> String {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(end);
+    let number = if number.contains('.') {
+        number.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        number
+    };
+    let unit = unit.trim_start();
+    if unit.is_empty() || unit == "x" {
+        format!("{number}{unit}")
+    } else {
+        format!("{number} {unit}")
+    }
+}
+
+/// The benchmark of `run` with this full id (`group/function/value`).
+pub(crate) fn find<'r>(run: &'r Run, full_id: &str) -> Option<&'r Benchmark> {
+    run.benchmarks.iter().find(|b| b.id.full_id() == full_id)
+}
+
+/// A positive, finite number, or `None`.
+pub(crate) fn positive(x: f64) -> Option<f64> {
+    (x.is_finite() && x > 0.0).then_some(x)
+}
+
+/// Whether values spanning `lo..=hi` need a log axis to all stay readable.
+pub(crate) fn wants_log(lo: f64, hi: f64) -> bool {
+    lo > 0.0 && hi / lo > 30.0
+}
+
+/// Axis bounds around `lo..=hi` with some room, for a linear or log axis.
+pub(crate) fn padded(lo: f64, hi: f64, log: bool) -> (f64, f64) {
+    if log {
+        (lo / 1.6, hi * 1.6)
+    } else {
+        (0.0, if hi > 0.0 { hi * 1.12 } else { 1.0 })
+    }
+}
+
+/// A numeric axis that is linear or logarithmic, chosen from the data at run
+/// time (plotters makes the two different types).
+#[derive(Debug, Clone)]
+pub(crate) enum ValueAxis {
+    Linear(std::ops::Range<f64>),
+    Log(std::ops::Range<f64>),
+}
+
+impl ValueAxis {
+    /// A log axis when `lo..=hi` spans orders of magnitude, else linear from 0.
+    pub(crate) fn fit(lo: f64, hi: f64) -> Self {
+        let log = wants_log(lo, hi);
+        let (a, b) = padded(lo, hi, log);
+        if log {
+            Self::Log(a..b)
+        } else {
+            Self::Linear(a..b)
+        }
+    }
+
+    pub(crate) fn is_log(&self) -> bool {
+        matches!(self, Self::Log(_))
+    }
+
+    /// The value bars start from: 0, or the axis' lower end on a log axis.
+    pub(crate) fn base(&self) -> f64 {
+        match self {
+            Self::Linear(r) | Self::Log(r) => r.start,
+        }
+    }
+
+    /// " (log scale)" for axis descriptions.
+    pub(crate) fn suffix(&self) -> &'static str {
+        if self.is_log() { " (log scale)" } else { "" }
+    }
+}
+
+impl Ranged for ValueAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        match self {
+            Self::Linear(r) => RangedCoordf64::from(r.clone()).map(value, limit),
+            Self::Log(r) => {
+                let (a, b) = (r.start.ln(), r.end.ln());
+                let v = value.max(r.start * 1e-3).ln();
+                let f = (v - a) / (b - a);
+                limit.0 + (f * f64::from(limit.1 - limit.0)).round() as i32
+            }
+        }
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        match self {
+            Self::Linear(r) => RangedCoordf64::from(r.clone()).key_points(hint),
+            Self::Log(_) if hint.weight().allow_light_points() => Vec::new(),
+            Self::Log(r) => {
+                // Powers of ten, and 2 and 5 between them when there is room.
+                let (a, b) = (r.start.log10().ceil() as i32, r.end.log10().floor() as i32);
+                let decades = (b - a + 1).max(1) as usize;
+                let mut points = Vec::new();
+                let mults: &[f64] = if hint.max_num_points() >= decades * 3 && decades <= 2 {
+                    &[1.0, 2.0, 5.0]
+                } else {
+                    &[1.0]
+                };
+                for e in (a - 1)..=b {
+                    for m in mults {
+                        let v = m * 10f64.powi(e);
+                        if v >= r.start && v <= r.end {
+                            points.push(v);
+                        }
+                    }
+                }
+                points
+            }
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        match self {
+            Self::Linear(r) | Self::Log(r) => r.clone(),
+        }
+    }
+}
+
+/// The runs that get a series of their own, and a note when some do not.
+pub(crate) fn series_runs(runs: &[Run]) -> (&[Run], Option<String>) {
+    if runs.len() > MAX_SERIES {
+        (
+            &runs[..MAX_SERIES],
+            Some(format!(
+                "Showing the first {MAX_SERIES} of {} runs (one distinguishable colour each); \
+                 the heat map and the tables show all of them.",
+                runs.len()
+            )),
+        )
+    } else {
+        (runs, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_lose_control_characters_and_get_shortened() {
+        assert_eq!(label("a\u{0}b", 10), "a\u{FFFD}b");
+        assert_eq!(label("abcdef", 4), "abc…");
+        assert_eq!(label("<b>", 4), "<b>");
+    }
+
+    #[test]
+    fn log_axis_only_for_wide_spans() {
+        assert!(!wants_log(1.0, 10.0));
+        assert!(wants_log(1.0, 1000.0));
+        assert!(!wants_log(0.0, 1000.0));
+    }
+
+    #[test]
+    fn ticks_drop_trailing_zeros_and_separate_the_unit() {
+        assert_eq!(tick("50.00 ms"), "50 ms");
+        assert_eq!(tick("5.00MB/s"), "5 MB/s");
+        assert_eq!(tick("2.50 µs"), "2.5 µs");
+        assert_eq!(tick("0.00 ns"), "0 ns");
+        assert_eq!(tick("10.0x"), "10x");
+        assert_eq!(tick("300"), "300");
+    }
+}

@@ -1,0 +1,133 @@
+//! The self-contained HTML report: charts drawn as inline SVG with plotters,
+//! the doc-shaped and per-group tables, and each run's build context, put
+//! together by one tera template (`templates/report.html.tera`, embedded).
+//!
+//! One file per chart kind, each a pure function from runs to SVG text:
+//! [`scaling`] (speedup vs threads), [`groups`] (grouped bars per group, via
+//! [`bars`]), [`compression`] (ratio vs speed, decompression speed),
+//! [`uuid`] (per-id cost, SQLite time and size) and [`heatmap`] (benchmarks x
+//! runs relative to a reference). [`page`] assembles the document.
+//!
+//! Invariants: nothing here does I/O; the output loads nothing (no network,
+//! no external file, no script); every name that came from a run file is
+//! escaped, by tera in the page and by plotters' SVG backend in the charts;
+//! a chart without data is replaced by a note, never drawn empty.
+
+mod bars;
+mod compression;
+mod draw;
+mod groups;
+mod heatmap;
+mod page;
+mod scaling;
+mod uuid;
+
+use serde::Serialize;
+
+use crate::model::Run;
+
+pub use page::{HtmlOptions, render};
+
+/// One chart: its SVG, or `None` with a note saying what data it needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    /// Fragment id in the page (`scaling`, `group-cpu-kernel`, …).
+    pub id: String,
+    pub title: String,
+    /// The SVG document (`<svg …>…</svg>`), its text already escaped.
+    pub svg: Option<String>,
+    /// What to know when reading it (runs left out, scale, missing data).
+    pub notes: Vec<String>,
+}
+
+/// Charts under one heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartSection {
+    pub id: String,
+    pub title: String,
+    pub charts: Vec<Chart>,
+}
+
+/// Why no report could be made.
+#[derive(Debug, thiserror::Error)]
+pub enum HtmlError {
+    #[error("no runs to report on")]
+    NoRuns,
+    #[error("--reference '{label}' is not the label of any run given; labels: {available}")]
+    UnknownReference { label: String, available: String },
+    #[error("drawing the chart '{chart}' failed: {message}")]
+    Chart { chart: String, message: String },
+    #[error("rendering the HTML template failed: {0}")]
+    Template(String),
+}
+
+/// Index of the run the heat map is relative to: the one labelled `label`,
+/// else the first.
+pub fn reference_index(runs: &[Run], label: Option<&str>) -> Result<usize, HtmlError> {
+    if runs.is_empty() {
+        return Err(HtmlError::NoRuns);
+    }
+    match label {
+        None => Ok(0),
+        Some(label) => {
+            runs.iter()
+                .position(|r| r.label == label)
+                .ok_or_else(|| HtmlError::UnknownReference {
+                    label: label.to_owned(),
+                    available: runs
+                        .iter()
+                        .map(|r| format!("'{}'", r.label))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+        }
+    }
+}
+
+/// Every chart of the report, by section.
+pub fn chart_sections(runs: &[Run], reference: usize) -> Result<Vec<ChartSection>, HtmlError> {
+    let err = |chart: &str| {
+        let chart = chart.to_owned();
+        move |message: String| HtmlError::Chart { chart, message }
+    };
+    Ok(vec![
+        ChartSection {
+            id: "chart-matrix".into(),
+            title: "Runs compared".into(),
+            charts: vec![heatmap::chart(runs, reference).map_err(err("matrix"))?],
+        },
+        ChartSection {
+            id: "chart-scaling".into(),
+            title: "Parallel scaling".into(),
+            charts: vec![scaling::chart(runs).map_err(err("scaling"))?],
+        },
+        ChartSection {
+            id: "chart-compression".into(),
+            title: "Compression".into(),
+            charts: compression::charts(runs).map_err(err("compression"))?,
+        },
+        ChartSection {
+            id: "chart-uuid".into(),
+            title: "UUID".into(),
+            charts: uuid::charts(runs).map_err(err("uuid"))?,
+        },
+        ChartSection {
+            id: "chart-groups".into(),
+            title: "Every group".into(),
+            charts: groups::charts(runs).map_err(err("groups"))?,
+        },
+    ])
+}
+
+/// A fragment id made of `[a-z0-9-]` from any text.
+pub(crate) fn anchor(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}

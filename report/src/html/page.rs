@@ -1,0 +1,248 @@
+//! The page: the context structs the template (`templates/report.html.tera`)
+//! is fed, and the one call that renders it.
+//!
+//! The template and its CSS are embedded (`include_str!`), so the binary needs
+//! no file at run time and the page needs nothing but itself. The template is
+//! registered under a `.html` name, which turns tera's auto-escaping on: every
+//! label, id and context value is escaped; only the chart SVGs (escaped by
+//! plotters) and the CSS (ours) are inserted with `safe`.
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::{ChartSection, HtmlError, chart_sections, reference_index};
+use crate::model::{BuildContext, Run};
+use crate::tables::{self, Table, TableSpec};
+
+const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
+const CSS: &str = include_str!("../../templates/report.css");
+
+/// What the page needs besides the runs.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlOptions {
+    /// Label of the heat map's reference run (default: the first run).
+    pub reference: Option<String>,
+    /// Doc-shaped table specs (`tables::builtin_specs()` unless `--tables`).
+    pub specs: Vec<TableSpec>,
+}
+
+#[derive(Debug, Serialize)]
+struct Page<'a> {
+    css: &'a str,
+    version: &'a str,
+    benchmark_count: usize,
+    reference: &'a str,
+    runs: Vec<RunRow>,
+    doc_tables: Vec<Table>,
+    chart_sections: Vec<ChartSection>,
+    group_tables: Vec<Table>,
+    contexts: Vec<RunContext>,
+}
+
+/// One line of the run list at the top.
+#[derive(Debug, Serialize)]
+struct RunRow {
+    anchor: String,
+    label: String,
+    cell: String,
+    benchmarks: usize,
+    recorded_at: String,
+    commit: String,
+}
+
+/// A run's build context as label/value rows.
+#[derive(Debug, Serialize)]
+struct RunContext {
+    anchor: String,
+    label: String,
+    rows: Vec<(String, String)>,
+}
+
+const UNKNOWN: &str = "unknown";
+
+fn or_unknown(v: Option<impl ToString>) -> String {
+    v.map_or_else(|| UNKNOWN.to_owned(), |v| v.to_string())
+}
+
+fn commit(ctx: &BuildContext) -> String {
+    match (&ctx.git.commit, ctx.git.dirty) {
+        (Some(c), Some(true)) => format!("{} (dirty)", short(c)),
+        (Some(c), _) => short(c).to_owned(),
+        (None, _) => UNKNOWN.to_owned(),
+    }
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none recorded".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn gib(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+fn context_rows(run: &Run) -> Vec<(String, String)> {
+    let c = &run.context;
+    let t = &c.toolchain;
+    let p = &c.profile;
+    let os_parts: Vec<&str> = [&c.os.name, &c.os.version, &c.os.kernel]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let os = if os_parts.is_empty() {
+        UNKNOWN.to_owned()
+    } else {
+        os_parts.join(", ")
+    };
+    let mut rows = vec![
+        ("Toolchain".into(), or_unknown(t.release.as_ref())),
+        (
+            "rustup toolchain".into(),
+            or_unknown(t.rustup_toolchain.as_ref()),
+        ),
+        (
+            "rustc commit".into(),
+            match (&t.commit_hash, &t.commit_date) {
+                (Some(h), Some(d)) => format!("{} ({d})", short(h)),
+                (h, _) => or_unknown(h.as_deref().map(short)),
+            },
+        ),
+        ("LLVM".into(), or_unknown(t.llvm_version.as_ref())),
+        ("Host".into(), or_unknown(t.host.as_ref())),
+        ("Target".into(), or_unknown(c.target.as_ref())),
+        (
+            "target-cpu".into(),
+            c.target_cpu
+                .clone()
+                .unwrap_or_else(|| "generic (not set)".into()),
+        ),
+        (
+            "RUSTFLAGS".into(),
+            c.rustflags.clone().unwrap_or_else(|| "not set".into()),
+        ),
+        (
+            "Profile".into(),
+            format!(
+                "{}: opt-level {}, lto {}, codegen-units {}, debug {}, panic {}",
+                or_unknown(p.name.as_ref()),
+                or_unknown(p.opt_level.as_ref()),
+                or_unknown(p.lto.as_ref()),
+                or_unknown(p.codegen_units),
+                or_unknown(p.debug.as_ref()),
+                or_unknown(p.panic.as_ref()),
+            ),
+        ),
+        ("CPU".into(), or_unknown(c.cpu.model.as_ref())),
+        (
+            "Cores".into(),
+            format!(
+                "{} physical, {} logical, {} available to the benchmarks",
+                or_unknown(c.cpu.physical_cores),
+                or_unknown(c.cpu.logical_cpus),
+                or_unknown(c.cpu.available_parallelism),
+            ),
+        ),
+        ("CPU features".into(), list(&c.cpu.features)),
+        ("Memory".into(), or_unknown(c.memory_bytes.map(gib))),
+        ("OS".into(), os),
+        ("Codecs".into(), list(&c.codecs)),
+        (
+            "Library versions".into(),
+            if c.libraries.is_empty() {
+                "none recorded".into()
+            } else {
+                c.libraries
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        ("Commit".into(), commit(c)),
+        ("Recorded at".into(), or_unknown(c.recorded_at.as_ref())),
+        ("Criterion baseline".into(), run.baseline.clone()),
+        ("Benchmarks".into(), run.benchmarks.len().to_string()),
+    ];
+    if let Some(r) = &run.resources {
+        rows.push((
+            "Resources".into(),
+            format!(
+                "wall {}, CPU {}, peak memory {}",
+                or_unknown(r.wall_seconds.map(|s| format!("{s:.1} s"))),
+                or_unknown(r.cpu_seconds.map(|s| format!("{s:.1} s"))),
+                or_unknown(
+                    r.peak_memory_bytes
+                        .map(|b| format!("{:.0} MiB", b as f64 / 1048576.0))
+                ),
+            ),
+        ));
+    }
+    rows
+}
+
+/// The whole HTML document for these runs.
+pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> {
+    let reference = reference_index(runs, options.reference.as_deref())?;
+    let anchors: Vec<String> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("run-{}-{}", i + 1, super::anchor(&r.label)))
+        .collect();
+    let page = Page {
+        css: CSS,
+        version: env!("CARGO_PKG_VERSION"),
+        benchmark_count: runs.iter().map(|r| r.benchmarks.len()).sum(),
+        reference: &runs[reference].label,
+        runs: runs
+            .iter()
+            .zip(&anchors)
+            .map(|(r, a)| RunRow {
+                anchor: a.clone(),
+                label: r.label.clone(),
+                cell: r.cell().to_string(),
+                benchmarks: r.benchmarks.len(),
+                recorded_at: or_unknown(r.context.recorded_at.as_ref()),
+                commit: commit(&r.context),
+            })
+            .collect(),
+        doc_tables: tables::doc_tables(runs, &options.specs),
+        chart_sections: chart_sections(runs, reference)?,
+        group_tables: tables::group_tables(runs),
+        contexts: runs
+            .iter()
+            .zip(&anchors)
+            .map(|(r, a)| RunContext {
+                anchor: a.clone(),
+                label: r.label.clone(),
+                rows: context_rows(r),
+            })
+            .collect(),
+    };
+    let mut tera = Tera::default();
+    tera.add_raw_template("report.html", TEMPLATE)
+        .map_err(|e| HtmlError::Template(error_chain(&e)))?;
+    let context =
+        Context::from_serialize(&page).map_err(|e| HtmlError::Template(error_chain(&e)))?;
+    tera.render("report.html", &context)
+        .map_err(|e| HtmlError::Template(error_chain(&e)))
+}
+
+/// Tera's errors keep the useful part in their sources.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,208 @@
+//! Parallel scaling: speedup over the serial kernel against thread count, per
+//! run, for rayon and for scoped threads, with the ideal (linear) speedup and
+//! each machine's available parallelism marked.
+//!
+//! Speedup = time of `cpu/kernel/serial/1` / time of
+//! `cpu/kernel/{rayon,scoped}/<threads>`; `max` threads is the run's
+//! `available_parallelism` (a point is left out when that is unknown, never
+//! guessed).
+
+use plotters::prelude::*;
+
+use super::{Chart, draw};
+use crate::model::Run;
+use draw::{LegendEntry, Mark};
+
+const SERIAL: &str = "cpu/kernel/serial/1";
+const VARIANTS: [&str; 2] = ["rayon", "scoped"];
+const THREADS: [&str; 5] = ["1", "2", "4", "8", "max"];
+
+/// One line: a run's speedups for one threading variant.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Line {
+    pub run: usize,
+    pub variant: &'static str,
+    /// (threads, speedup), sorted by threads.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// The speedup lines of every run that has the serial kernel and at least
+/// one parallel point.
+pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (r, run) in runs.iter().enumerate() {
+        let Some(serial) = draw::find(run, SERIAL).and_then(|b| draw::positive(b.typical.point))
+        else {
+            continue;
+        };
+        let max = run.context.cpu.available_parallelism;
+        for variant in VARIANTS {
+            let mut points: Vec<(f64, f64)> = THREADS
+                .iter()
+                .filter_map(|t| {
+                    let threads = match *t {
+                        "max" => f64::from(max?),
+                        n => n.parse().ok()?,
+                    };
+                    let b = draw::find(run, &format!("cpu/kernel/{variant}/{t}"))?;
+                    Some((threads, serial / draw::positive(b.typical.point)?))
+                })
+                .collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            points.dedup_by(|a, b| a.0 == b.0);
+            if !points.is_empty() {
+                out.push(Line {
+                    run: r,
+                    variant,
+                    points,
+                });
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
+    let title = "Parallel scaling: speedup over the serial kernel (cpu/kernel)".to_owned();
+    let (shown, runs_note) = draw::series_runs(runs);
+    let lines = lines(shown);
+    let mut notes: Vec<String> = runs_note.into_iter().collect();
+    if lines.is_empty() {
+        notes.push(format!(
+            "No data: needs {SERIAL} and cpu/kernel/{{rayon,scoped}}/<threads> in at least one run."
+        ));
+        return Ok(Chart {
+            id: "scaling".into(),
+            title,
+            svg: None,
+            notes,
+        });
+    }
+    let cores: Vec<u32> = {
+        let mut c: Vec<u32> = lines
+            .iter()
+            .filter_map(|l| shown[l.run].context.cpu.available_parallelism)
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    let max_threads = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .chain(cores.iter().map(|c| f64::from(*c)))
+        .fold(8.0, f64::max);
+    let max_speedup = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        .max(max_threads);
+    let x_end = max_threads * 1.08;
+    let y_end = max_speedup * 1.1;
+
+    let mut legend: Vec<LegendEntry> = Vec::new();
+    for l in &lines {
+        legend.push(LegendEntry {
+            text: draw::label(&format!("{} · {}", shown[l.run].label, l.variant), 44),
+            colour: draw::colour(l.run),
+            mark: mark(l.variant),
+        });
+    }
+    legend.push(LegendEntry {
+        text: "ideal (speedup = threads)".into(),
+        colour: RGBColor(120, 120, 120),
+        mark: Mark::DashedLine,
+    });
+    legend.push(LegendEntry {
+        text: "available parallelism".into(),
+        colour: RGBColor(150, 150, 150),
+        mark: Mark::Line,
+    });
+    notes.push(
+        "Solid lines with dots: rayon; dashed lines with triangles: scoped threads. \
+         `max` threads = the run's available parallelism."
+            .into(),
+    );
+    let legend_w = draw::legend_width(&legend);
+    let height = 480u32.max(60 + 22 * legend.len() as u32);
+
+    let svg = draw::svg((draw::WIDTH, height), |root| {
+        let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
+        let mut cc = ChartBuilder::on(&main)
+            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..x_end, 0f64..y_end)?;
+        cc.configure_mesh()
+            .x_desc("threads")
+            .y_desc("speedup over serial (×, higher is better)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}×"))
+            .label_style((draw::FONT, draw::TICK_SIZE))
+            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(240, 240, 240))
+            .bold_line_style(RGBColor(210, 210, 210))
+            .draw()?;
+        let grey = RGBColor(150, 150, 150);
+        for c in &cores {
+            let x = f64::from(*c);
+            cc.draw_series(std::iter::once(PathElement::new(
+                vec![(x, 0.0), (x, y_end)],
+                grey.stroke_width(2),
+            )))?;
+            // Above the ideal line's end (y_end leaves 10 % over it), left of the marker.
+            let at = cc.backend_coord(&(x, y_end));
+            main.draw(&Text::new(
+                format!("{c} CPUs"),
+                (at.0 - 5, at.1 + 10),
+                draw::text_style(draw::TICK_SIZE)
+                    .pos(draw::text_anchor_right_center())
+                    .color(&RGBColor(90, 90, 90)),
+            ))?;
+        }
+        let ideal_end = max_threads.min(y_end);
+        cc.draw_series(DashedLineSeries::new(
+            vec![(1.0, 1.0), (ideal_end, ideal_end)],
+            6,
+            5,
+            RGBColor(120, 120, 120).stroke_width(2),
+        ))?;
+        for l in &lines {
+            let colour = draw::colour(l.run);
+            if l.variant == "rayon" {
+                cc.draw_series(LineSeries::new(l.points.clone(), colour.stroke_width(2)))?;
+                cc.draw_series(l.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))?;
+            } else {
+                cc.draw_series(DashedLineSeries::new(
+                    l.points.clone(),
+                    8,
+                    4,
+                    colour.stroke_width(2),
+                ))?;
+                cc.draw_series(
+                    l.points
+                        .iter()
+                        .map(|p| TriangleMarker::new(*p, 6, colour.filled())),
+                )?;
+            }
+        }
+        draw::draw_legend(&side, &legend, 44)?;
+        Ok(())
+    })?;
+    Ok(Chart {
+        id: "scaling".into(),
+        title,
+        svg: Some(svg),
+        notes,
+    })
+}
+
+fn mark(variant: &str) -> Mark {
+    if variant == "rayon" {
+        Mark::Dot
+    } else {
+        Mark::Triangle
+    }
+}

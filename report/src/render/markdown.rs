@@ -1,0 +1,189 @@
+//! The markdown report: the doc-shaped tables, then one table per group with
+//! every benchmark of every run, then the runs themselves (what produced each
+//! column). Tables are laid out here (escaped, padded pipe tables); the page
+//! around them is the tera template `templates/report.md.tera`.
+
+use serde::Serialize;
+
+use crate::model::Run;
+use crate::render::{escape_markdown, pad, width};
+use crate::tables::{MISSING, Table, TableSpec, doc_tables, group_tables};
+
+const TEMPLATE: &str = include_str!("../../templates/report.md.tera");
+const TEMPLATE_NAME: &str = "report.md";
+
+/// Rendering failed: only possible if the embedded template is broken.
+#[derive(Debug, thiserror::Error)]
+#[error("markdown template: {0}")]
+pub struct MarkdownError(#[from] tera::Error);
+
+#[derive(Serialize)]
+struct Page {
+    summary: String,
+    doc_tables: Vec<Section>,
+    group_tables: Vec<Section>,
+    runs_table: String,
+}
+
+#[derive(Serialize)]
+struct Section {
+    title: String,
+    table: String,
+    notes: Vec<String>,
+}
+
+impl Section {
+    fn new(table: &Table) -> Self {
+        Section {
+            title: escape_markdown(&table.title),
+            table: pipe_table(&table.columns, &table.rows),
+            notes: table.notes.iter().map(|n| escape_markdown(n)).collect(),
+        }
+    }
+}
+
+/// Renders the report of `runs` (one column each, in this order) with the
+/// doc-shaped tables of `specs`.
+pub fn render(runs: &[Run], specs: &[TableSpec]) -> Result<String, MarkdownError> {
+    let benchmarks: usize = runs.iter().map(|r| r.benchmarks.len()).sum();
+    let page = Page {
+        summary: format!(
+            "{} run{}, {} benchmark result{}.",
+            runs.len(),
+            if runs.len() == 1 { "" } else { "s" },
+            benchmarks,
+            if benchmarks == 1 { "" } else { "s" },
+        ),
+        doc_tables: doc_tables(runs, specs).iter().map(Section::new).collect(),
+        group_tables: group_tables(runs).iter().map(Section::new).collect(),
+        runs_table: runs_table(runs),
+    };
+    let mut tera = tera::Tera::default();
+    tera.add_raw_template(TEMPLATE_NAME, TEMPLATE)?;
+    let context = tera::Context::from_serialize(&page)?;
+    Ok(tera.render(TEMPLATE_NAME, &context)?)
+}
+
+/// What produced each column: label, toolchain, target, CPU, commit.
+fn runs_table(runs: &[Run]) -> String {
+    let columns: Vec<String> = [
+        "Label",
+        "Toolchain",
+        "Target",
+        "Target CPU",
+        "CPU",
+        "Cores",
+        "Commit",
+        "Data",
+        "Benchmarks",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|run| {
+            let ctx = &run.context;
+            let toolchain = match (&ctx.toolchain.release, &ctx.toolchain.rustup_toolchain) {
+                (Some(release), Some(name)) if release != name => format!("{release} ({name})"),
+                (release, name) => unknown(&release.clone().or_else(|| name.clone())),
+            };
+            let commit = match (&ctx.git.commit, ctx.git.dirty) {
+                (Some(c), Some(true)) => format!("{} (dirty)", short(c)),
+                (Some(c), _) => short(c),
+                (None, _) => "unknown".to_owned(),
+            };
+            vec![
+                run.label.clone(),
+                toolchain,
+                unknown(&ctx.target),
+                ctx.target_cpu
+                    .clone()
+                    .unwrap_or_else(|| "generic".to_owned()),
+                unknown(&ctx.cpu.model),
+                ctx.cpu
+                    .available_parallelism
+                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+                commit,
+                run.baseline.clone(),
+                run.benchmarks.len().to_string(),
+            ]
+        })
+        .collect();
+    pipe_table(&columns, &rows)
+}
+
+fn short(commit: &str) -> String {
+    commit.chars().take(12).collect()
+}
+
+/// A GitHub-flavoured pipe table: cells escaped and padded so the source
+/// reads as a table too. Columns of numbers (every cell but the dashes starts
+/// with a digit) are right-aligned, text columns left-aligned.
+pub fn pipe_table(columns: &[String], rows: &[Vec<String>]) -> String {
+    let header: Vec<String> = columns.iter().map(|c| escape_markdown(c)).collect();
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| escape_markdown(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h).max(3)).collect();
+    for row in &body {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let numeric: Vec<bool> = (0..widths.len())
+        .map(|i| {
+            let mut cells = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .filter(|c| *c != MISSING);
+            i > 0 && cells.all(|c| c.starts_with(|ch: char| ch.is_ascii_digit()))
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        out.push('|');
+        for (i, w) in widths.iter().enumerate() {
+            out.push(' ');
+            pad(out, cells.get(i).map_or("", String::as_str), *w, numeric[i]);
+            out.push_str(" |");
+        }
+        out.push('\n');
+    };
+    line(&mut out, &header);
+    out.push('|');
+    for (i, w) in widths.iter().enumerate() {
+        out.push(' ');
+        if !numeric[i] {
+            out.push_str(&"-".repeat(*w));
+        } else {
+            out.push_str(&"-".repeat(w - 1));
+            out.push(':');
+        }
+        out.push_str(" |");
+    }
+    out.push('\n');
+    for row in &body {
+        line(&mut out, row);
+    }
+    out.pop(); // the template places the table's final newline
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_tables_escape_and_align() {
+        let columns = vec!["Name".to_owned(), "a|b".to_owned()];
+        let rows = vec![vec!["x<y>".to_owned(), "2.35 µs".to_owned()]];
+        assert_eq!(
+            pipe_table(&columns, &rows),
+            "| Name       |    a\\|b |\n\
+             | ---------- | ------: |\n\
+             | x&lt;y&gt; | 2.35 µs |"
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! Running one cell: build every selected bench crate (`cargo bench
+//! --no-run`), list the benchmarks the filter selects (`-- --list`, for
+//! progress and the estimate), then measure each crate with its own `cargo
+//! bench`, so that build time and measuring time are separate.
+//!
+//! Every command runs in the workspace root with the cell's own
+//! `CARGO_TARGET_DIR` and `CRITERION_HOME` (the latter explicit so that
+//! criterion and `bench-metrics` agree on where data goes), and its output
+//! goes to the cell's log file. Only the measuring commands count towards
+//! the cell's resources.
+
+use std::fs;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use super::cell::{CellSpec, UserFlags};
+use super::interrupt;
+use super::plan::{BenchCrate, plus_arg};
+use super::process::{self, Finished, Invocation, Usage};
+use super::progress::{BenchEvent, LineParser, Progress, Stream, count_listed};
+use super::settings::{self, Filter, Settings};
+
+/// Everything needed to run one cell.
+#[derive(Debug, Clone)]
+pub struct CellJob<'a> {
+    pub cell: &'a CellSpec,
+    pub crates: &'a [BenchCrate],
+    pub workspace_root: &'a Path,
+    /// `target/report-run`.
+    pub cells_dir: &'a Path,
+    pub settings: &'a Settings,
+    pub filter: Option<&'a Filter>,
+    pub flags: &'a UserFlags,
+    /// The cargo program (`cargo`: the rustup proxy understands `+toolchain`).
+    pub cargo: &'a str,
+}
+
+/// Where a cell keeps its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellPaths {
+    /// The cell's `CARGO_TARGET_DIR`.
+    pub target_dir: PathBuf,
+    /// Its `CRITERION_HOME`: `<target_dir>/criterion`.
+    pub criterion_dir: PathBuf,
+    /// Every command and its output: `<target_dir>/report-run.log`.
+    pub log: PathBuf,
+}
+
+impl CellPaths {
+    pub fn new(cells_dir: &Path, cell: &CellSpec) -> Self {
+        let target_dir = cells_dir.join(cell.slug());
+        Self {
+            criterion_dir: target_dir.join("criterion"),
+            log: target_dir.join("report-run.log"),
+            target_dir,
+        }
+    }
+}
+
+/// A cell that ran to the end.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub paths: CellPaths,
+    /// When measuring began: criterion files older than this are from an
+    /// earlier invocation and do not belong to this run.
+    pub measuring_started: SystemTime,
+    /// Resources of the measuring commands (build and listing excluded).
+    pub usage: Usage,
+    pub build_time: Duration,
+    /// Benchmarks criterion reported as finished.
+    pub finished_ids: Vec<String>,
+    /// The commands that measured, as a person would type them.
+    pub commands: Vec<String>,
+}
+
+/// Which step of a cell failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub paths: CellPaths,
+    /// `build`, or `listing <crate>` / `benchmarks of <crate>`.
+    pub step: String,
+    pub command: String,
+    pub status: String,
+    pub tail: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum CellOutcome {
+    Measured(Measured),
+    Failed(Failure),
+    /// Ctrl-C: nothing of this cell is written.
+    Interrupted(CellPaths),
+}
+
+impl CellJob<'_> {
+    pub fn paths(&self) -> CellPaths {
+        CellPaths::new(self.cells_dir, self.cell)
+    }
+
+    fn env(&self, paths: &CellPaths) -> Vec<(String, String)> {
+        let mut env = vec![
+            (
+                "CARGO_TARGET_DIR".to_owned(),
+                paths.target_dir.display().to_string(),
+            ),
+            (
+                "CRITERION_HOME".to_owned(),
+                paths.criterion_dir.display().to_string(),
+            ),
+        ];
+        if let Some((k, v)) = self.flags.for_cell(self.cell) {
+            env.push((k.to_owned(), v));
+        }
+        env
+    }
+
+    fn cargo_args(&self, crates: &[&BenchCrate], extra: &[&str], after: &[String]) -> Vec<String> {
+        let mut args: Vec<String> = plus_arg(&self.cell.toolchain).into_iter().collect();
+        args.extend(["bench".to_owned(), "--locked".to_owned()]);
+        for c in crates {
+            args.extend(["-p".to_owned(), c.name.clone()]);
+        }
+        // Only the [[bench]] targets: libtest harnesses reject criterion's flags.
+        for c in crates {
+            for b in &c.benches {
+                args.extend(["--bench".to_owned(), b.clone()]);
+            }
+        }
+        if let Some(t) = &self.cell.target {
+            args.extend(["--target".to_owned(), t.clone()]);
+        }
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        if !after.is_empty() {
+            args.push("--".to_owned());
+            args.extend(after.iter().cloned());
+        }
+        args
+    }
+
+    fn invocation(&self, paths: &CellPaths, args: Vec<String>) -> Invocation {
+        Invocation {
+            program: self.cargo.to_owned(),
+            args,
+            env: self.env(paths),
+            cwd: self.workspace_root.to_owned(),
+        }
+    }
+
+    /// `cargo bench --no-run` for all crates of the cell at once.
+    pub fn build_invocation(&self, paths: &CellPaths) -> Invocation {
+        let crates: Vec<&BenchCrate> = self.crates.iter().collect();
+        self.invocation(paths, self.cargo_args(&crates, &["--no-run"], &[]))
+    }
+
+    pub fn list_invocation(&self, paths: &CellPaths, krate: &BenchCrate) -> Invocation {
+        self.invocation(
+            paths,
+            self.cargo_args(&[krate], &[], &settings::list_args(self.filter)),
+        )
+    }
+
+    pub fn bench_invocation(&self, paths: &CellPaths, krate: &BenchCrate) -> Invocation {
+        self.invocation(
+            paths,
+            self.cargo_args(
+                &[krate],
+                &[],
+                &settings::bench_args(self.settings, self.filter),
+            ),
+        )
+    }
+
+    /// Runs the cell. `expected_total` is updated with this cell's benchmark
+    /// count once it is known (for progress across cells).
+    pub fn run(&self, progress: &mut Progress) -> io::Result<CellOutcome> {
+        let paths = self.paths();
+        fs::create_dir_all(&paths.target_dir)?;
+        let mut log = BufWriter::new(fs::File::create(&paths.log)?);
+
+        // 1. Build.
+        progress.phase("building (cargo bench --no-run)");
+        let build = self.build_invocation(&paths);
+        let build_started = Instant::now();
+        let done = process::run_streaming(&build, &mut log, &mut |stream, line| {
+            if let (Stream::Stderr, Some(what)) =
+                (stream, line.trim_start().strip_prefix("Compiling "))
+            {
+                progress.detail(&format!("building: compiling {what}"));
+            }
+        })?;
+        let build_time = build_started.elapsed();
+        if let Some(outcome) = self.check(&paths, "build", &build, &done) {
+            return Ok(outcome);
+        }
+
+        // 2. List what will run, per crate.
+        progress.phase("listing benchmarks");
+        let mut counts = Vec::with_capacity(self.crates.len());
+        for krate in self.crates {
+            let list = self.list_invocation(&paths, krate);
+            let mut stdout = String::new();
+            let done = process::run_streaming(&list, &mut log, &mut |stream, line| {
+                if stream == Stream::Stdout {
+                    stdout.push_str(line);
+                    stdout.push('\n');
+                }
+            })?;
+            if let Some(outcome) =
+                self.check(&paths, &format!("listing {}", krate.name), &list, &done)
+            {
+                return Ok(outcome);
+            }
+            counts.push(count_listed(&stdout));
+        }
+        let cell_total: usize = counts.iter().sum();
+        if cell_total == 0 {
+            return Ok(CellOutcome::Failed(Failure {
+                paths,
+                step: "listing".into(),
+                command: String::new(),
+                status: match self.filter {
+                    Some(f) => format!("no benchmark matches --filter '{}'", f.as_arg()),
+                    None => "the bench crates define no benchmarks".into(),
+                },
+                tail: Vec::new(),
+            }));
+        }
+        progress.set_total(progress.total.max(progress.done + cell_total as u64));
+
+        // 3. Measure, one crate at a time.
+        let measuring_started = SystemTime::now();
+        let mut usage = Usage::zero();
+        let mut finished_ids = Vec::new();
+        let mut commands = Vec::new();
+        for (krate, count) in self.crates.iter().zip(counts) {
+            if count == 0 {
+                continue;
+            }
+            progress.start_crate(&krate.name, count);
+            let bench = self.bench_invocation(&paths, krate);
+            commands.push(bench.shell_line());
+            let mut parser = LineParser::default();
+            let measured_before = progress.estimate.measured;
+            let crate_started = Instant::now();
+            let done = process::run_streaming(&bench, &mut log, &mut |stream, line| {
+                if let Some(event) = parser.line(stream, line) {
+                    if let BenchEvent::Finished { id, .. } = &event {
+                        progress.estimate.finished += 1;
+                        progress.estimate.measured = measured_before + crate_started.elapsed();
+                        finished_ids.push(id.clone());
+                    }
+                    progress.event(&event);
+                }
+            })?;
+            progress.estimate.measured = measured_before + crate_started.elapsed();
+            usage.add(&done.usage);
+            if let Some(outcome) = self.check(
+                &paths,
+                &format!("benchmarks of {}", krate.name),
+                &bench,
+                &done,
+            ) {
+                return Ok(outcome);
+            }
+        }
+        Ok(CellOutcome::Measured(Measured {
+            paths,
+            measuring_started,
+            usage,
+            build_time,
+            finished_ids,
+            commands,
+        }))
+    }
+
+    /// `Some(outcome)` when the cell must stop here (interrupt or failure).
+    fn check(
+        &self,
+        paths: &CellPaths,
+        step: &str,
+        inv: &Invocation,
+        done: &Finished,
+    ) -> Option<CellOutcome> {
+        if interrupt::interrupted() {
+            return Some(CellOutcome::Interrupted(paths.clone()));
+        }
+        (!done.success).then(|| {
+            CellOutcome::Failed(Failure {
+                paths: paths.clone(),
+                step: step.to_owned(),
+                command: inv.shell_line(),
+                status: done.status.clone(),
+                tail: done.tail.clone(),
+            })
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! Ctrl-C (and SIGTERM/SIGHUP): stop the running child and let the caller
+//! finish cleanly, so that finished cells stay written and the interrupted
+//! cell is not.
+//!
+//! Each child runs in its own process group (see `process`), so a terminal's
+//! Ctrl-C reaches only `report`; the handler forwards SIGINT to the child's
+//! whole group (cargo *and* the bench binary it runs). A second Ctrl-C sends
+//! SIGKILL to the group, or exits at once when no child is running.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+
+static INTERRUPTS: AtomicUsize = AtomicUsize::new(0);
+/// Process group of the running child (its pid); 0 when none.
+static CHILD_GROUP: AtomicI32 = AtomicI32::new(0);
+static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Installs the handler once per process; later calls return the first result.
+pub fn install() -> Result<(), String> {
+    INSTALLED
+        .get_or_init(|| {
+            ctrlc::set_handler(|| {
+                let n = INTERRUPTS.fetch_add(1, Ordering::SeqCst) + 1;
+                let group = CHILD_GROUP.load(Ordering::SeqCst);
+                if group > 0 {
+                    super::process::signal_group(group, n > 1);
+                } else if n > 1 {
+                    std::process::exit(130);
+                }
+            })
+            .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))
+        })
+        .clone()
+}
+
+/// Whether the user asked to stop.
+pub fn interrupted() -> bool {
+    INTERRUPTS.load(Ordering::SeqCst) > 0
+}
+
+/// Marks `pid` (its own process group) as the child to signal until dropped.
+#[derive(Debug)]
+pub struct ChildGroup(());
+
+impl ChildGroup {
+    pub fn track(pid: u32) -> Self {
+        let group = i32::try_from(pid).unwrap_or(0);
+        CHILD_GROUP.store(group, Ordering::SeqCst);
+        // Ctrl-C between spawn and here found no group to forward to.
+        if interrupted() && group > 0 {
+            super::process::signal_group(group, false);
+        }
+        Self(())
+    }
+}
+
+impl Drop for ChildGroup {
+    fn drop(&mut self) {
+        CHILD_GROUP.store(0, Ordering::SeqCst);
+    }
+}

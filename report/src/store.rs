@@ -1,0 +1,236 @@
+//! Run files on disk: reading them (schema-checked), loading several at once
+//! (files or folders of `*.json`, with duplicate labels refused), and writing
+//! them atomically without replacing another run's file unless asked to.
+//!
+//! The format itself is `model::Run`, documented in `results/README.md`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Run, SCHEMA};
+
+/// Errors reading or writing run files; each names the file involved.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a run file (expected JSON written by `report ingest`): {source}")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path}: run file schema {found} is newer than this build of report understands \
+         (schema {SCHEMA}); update report to read it"
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error("{path}: run file has schema {found}, expected 1 to {SCHEMA}")]
+    BadSchema { path: PathBuf, found: u32 },
+    #[error(
+        "duplicate run label '{label}' in {first} and {second}; \
+         give one of them another label (report ingest --label)"
+    )]
+    DuplicateLabel {
+        label: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("{path}: no run files (*.json) found there")]
+    NoRuns { path: PathBuf },
+    #[error(
+        "{path} already exists; refusing to overwrite another run's results \
+         (use --force to replace it)"
+    )]
+    Exists { path: PathBuf },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Reads one run file, checking its schema version first so that a file from a
+/// newer `report` fails with a clear message rather than a confusing parse error.
+pub fn read_run(path: &Path) -> Result<Run, StoreError> {
+    let bytes = fs::read(path).map_err(io(path))?;
+    parse_run(path, &bytes)
+}
+
+/// Parses the bytes of a run file; `path` is only used in error messages.
+pub fn parse_run(path: &Path, bytes: &[u8]) -> Result<Run, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        schema: u32,
+    }
+    let parse = |source| StoreError::Parse {
+        path: path.to_owned(),
+        source,
+    };
+    let version: Version = serde_json::from_slice(bytes).map_err(parse)?;
+    if version.schema > SCHEMA {
+        return Err(StoreError::NewerSchema {
+            path: path.to_owned(),
+            found: version.schema,
+        });
+    }
+    if version.schema == 0 {
+        return Err(StoreError::BadSchema {
+            path: path.to_owned(),
+            found: version.schema,
+        });
+    }
+    serde_json::from_slice(bytes).map_err(parse)
+}
+
+/// Loads run files given as files or folders (every `*.json` directly inside a
+/// folder, in name order). Two runs with the same label are refused, naming
+/// both files, because reports label columns by run.
+pub fn load_runs(paths: &[PathBuf]) -> Result<Vec<Run>, StoreError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(io(path))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            for entry in fs::read_dir(path).map_err(io(path))? {
+                let entry = entry.map_err(io(path))?;
+                let p = entry.path();
+                let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+                let hidden = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'));
+                if is_file && !hidden && p.extension().is_some_and(|e| e == "json") {
+                    found.push(p);
+                }
+            }
+            if found.is_empty() {
+                return Err(StoreError::NoRuns { path: path.clone() });
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut runs = Vec::with_capacity(files.len());
+    for file in files {
+        let run = read_run(&file)?;
+        if let Some(first) = seen.get(&run.label) {
+            return Err(StoreError::DuplicateLabel {
+                label: run.label,
+                first: first.clone(),
+                second: file,
+            });
+        }
+        seen.insert(run.label.clone(), file);
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
+/// Serializes a run as the pretty JSON of a run file (with a final newline).
+pub fn to_json(run: &Run) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(run).expect("a run always serializes to JSON");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Writes `run` to `path` atomically (temporary file in the same folder, then
+/// rename), creating the folder if needed. An existing file is refused unless
+/// `overwrite`; `-` writes to stdout.
+pub fn write_run(path: &Path, run: &Run, overwrite: bool) -> Result<(), StoreError> {
+    let bytes = to_json(run);
+    if path == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        return lock
+            .write_all(&bytes)
+            .and_then(|()| lock.flush())
+            .map_err(io(path));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("run.json");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
+        file.write_all(&bytes).map_err(io(&tmp))?;
+        file.sync_all().map_err(io(&tmp))?;
+        drop(file);
+        if overwrite {
+            fs::rename(&tmp, path).map_err(io(path))
+        } else {
+            // hard_link fails if the target exists, so two writers cannot
+            // both "win"; the check and the create are one step.
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(StoreError::Exists {
+                        path: path.to_owned(),
+                    })
+                }
+                // File systems without hard links: check, then rename.
+                Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(io(path)),
+                Err(_) => Err(StoreError::Exists {
+                    path: path.to_owned(),
+                }),
+            }
+        }
+    })();
+    if tmp.exists() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `results/<sanitized label>-<UTC time>.json`, the time taken from the run's
+/// `recorded_at` (or `unknown-time`), made safe for every file system.
+pub fn default_run_path(results_dir: &Path, run: &Run) -> PathBuf {
+    let label = sanitize(&run.label, 80);
+    let time = run
+        .context
+        .recorded_at
+        .as_deref()
+        .map(|t| sanitize(&t.replace(':', ""), 40))
+        .unwrap_or_else(|| "unknown-time".to_owned());
+    let label = if label.is_empty() {
+        "run".to_owned()
+    } else {
+        label
+    };
+    results_dir.join(format!("{label}-{time}.json"))
+}
+
+/// Keeps ASCII letters, digits, `.`, `-` and `_`; other runs of characters
+/// become one `_`; cut to `max` characters.
+fn sanitize(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out: String = out.trim_matches('_').chars().take(max).collect();
+    out.trim_start_matches('.').to_owned()
+}

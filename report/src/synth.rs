@@ -1,0 +1,320 @@
+//! Deterministic synthetic result sets for the performance benchmarks of the
+//! report itself (ingest of a 500-benchmark tree; markdown and HTML over 100
+//! runs x 300 benchmarks) and for tests that need many benchmarks.
+//!
+//! - [`write_criterion_tree`] writes a criterion 0.8-shaped tree (`new/`
+//!   benchmark.json, estimates.json, sample.json, tukey.json) of N benchmarks;
+//! - [`synthetic_runs`] builds M runs x N benchmarks in memory, whose ids
+//!   start with the ids the doc-shaped tables use (see ids.md), so renderers
+//!   fill every table as with real data.
+//!
+//! Everything derives from a fixed seed: the same arguments give the same
+//! bytes. `cargo run -p report --example synth` writes either to disk.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::model::{
+    Benchmark, BenchmarkId, BuildContext, Cpu, Estimate, Os, Percentiles, Profile, Run, SCHEMA,
+    Sampling, SamplingMode, Throughput, Toolchain,
+};
+
+/// Samples per synthetic benchmark (criterion's default).
+pub const SAMPLES: usize = 100;
+
+/// splitmix64: tiny, good enough for synthetic data, and stable forever.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The ids of benchmark `i` of a synthetic tree: `synth/q<g>/<variant>/<param>`.
+fn synthetic_id(i: usize) -> BenchmarkId {
+    BenchmarkId {
+        group: format!("synth/q{:02}", i / 25),
+        function: Some(format!("variant-{}", (i / 5) % 5)),
+        value: Some(format!("{}", 1usize << (i % 5))),
+    }
+}
+
+/// Ids used by the doc-shaped tables (ids.md), then synthetic ones.
+fn run_ids(n: usize) -> Vec<BenchmarkId> {
+    let id = |g: &str, f: &str, v: &str| BenchmarkId {
+        group: g.to_owned(),
+        function: Some(f.to_owned()),
+        value: Some(v.to_owned()),
+    };
+    let mut ids = vec![id("cpu/kernel", "serial", "1")];
+    for t in ["1", "2", "4", "8", "max"] {
+        ids.push(id("cpu/kernel", "rayon", t));
+        ids.push(id("cpu/kernel", "scoped", t));
+    }
+    for f in ["v4", "v4-os-rng", "now_v7", "new_v7-nocontext", "v7-ours"] {
+        ids.push(id("uuid/generate", f, "1000"));
+    }
+    for q in ["compress", "decompress"] {
+        for c in ["zstd-1", "zstd-3", "gzip-6", "lz4-block", "copy"] {
+            for p in ["json-100k", "logs-1m"] {
+                ids.push(id(&format!("compress/{q}"), c, p));
+            }
+        }
+    }
+    for rt in ["current_thread", "mt-1", "mt-2", "mt-max"] {
+        ids.push(id("async/spawn", "empty", rt));
+        ids.push(id("async/broadcast", "subscribers-100", rt));
+        ids.push(id("async/tcp-broadcast", "clients-100", rt));
+    }
+    ids.truncate(n);
+    let mut i = 0;
+    while ids.len() < n {
+        ids.push(synthetic_id(i));
+        i += 1;
+    }
+    ids
+}
+
+/// Per-iteration times of one benchmark around `typical_ns`, ±10 % noise.
+fn sample_times(rng: &mut Rng, typical_ns: f64, n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut iters = Vec::with_capacity(n);
+    let mut times = Vec::with_capacity(n);
+    for k in 1..=n {
+        let it = (k * 10) as f64;
+        let per = typical_ns * (0.95 + 0.1 * rng.unit());
+        iters.push(it);
+        times.push(per * it);
+    }
+    (iters, times)
+}
+
+fn typical_for(rng: &mut Rng) -> f64 {
+    // 10 ns .. 10 ms, log-uniform
+    10f64.powf(1.0 + 6.0 * rng.unit())
+}
+
+fn throughput_for(i: usize) -> Option<Throughput> {
+    match i % 6 {
+        0 => Some(Throughput::Bytes(100 * 1024)),
+        1 => Some(Throughput::BytesDecimal(100_000)),
+        2 => Some(Throughput::Elements(1000)),
+        3 => Some(Throughput::Bits(8192)),
+        4 => Some(Throughput::ElementsAndBytes {
+            elements: 8,
+            bytes: 4096,
+        }),
+        _ => None,
+    }
+}
+
+fn criterion_throughput(t: Throughput) -> serde_json::Value {
+    match t {
+        Throughput::Bytes(n) => json!({ "Bytes": n }),
+        Throughput::BytesDecimal(n) => json!({ "BytesDecimal": n }),
+        Throughput::Elements(n) => json!({ "Elements": n }),
+        Throughput::Bits(n) => json!({ "Bits": n }),
+        Throughput::ElementsAndBytes { elements, bytes } => {
+            json!({ "ElementsAndBytes": { "elements": elements, "bytes": bytes } })
+        }
+    }
+}
+
+/// Writes a criterion-0.8-shaped tree of `n` benchmarks into `dir` (created).
+pub fn write_criterion_tree(dir: &Path, n: usize) -> io::Result<()> {
+    let mut rng = Rng(0x5eed_0001);
+    for i in 0..n {
+        let id = synthetic_id(i);
+        let function = id.function.clone().unwrap_or_default();
+        let value = id.value.clone().unwrap_or_default();
+        let directory = format!("{}/{function}/{value}", id.group.replace('/', "_"));
+        let new = dir.join(&directory).join("new");
+        fs::create_dir_all(&new)?;
+        let flat = i % 7 == 6;
+        let typical = typical_for(&mut rng);
+        let (iters, times) = sample_times(&mut rng, typical, SAMPLES);
+        let est = |point: f64| {
+            json!({
+                "confidence_interval": {
+                    "confidence_level": 0.95,
+                    "lower_bound": point * 0.98,
+                    "upper_bound": point * 1.02
+                },
+                "point_estimate": point,
+                "standard_error": point * 0.01
+            })
+        };
+        let benchmark = json!({
+            "group_id": id.group,
+            "function_id": function,
+            "value_str": value,
+            "throughput": throughput_for(i).map(criterion_throughput),
+            "full_id": id.full_id(),
+            "directory_name": directory,
+            "title": id.full_id(),
+        });
+        let estimates = json!({
+            "mean": est(typical),
+            "median": est(typical * 0.99),
+            "median_abs_dev": est(typical * 0.02),
+            "slope": if flat { serde_json::Value::Null } else { est(typical * 1.001) },
+            "std_dev": est(typical * 0.03),
+        });
+        let sample = json!({
+            "sampling_mode": if flat { "Flat" } else { "Linear" },
+            "iters": iters,
+            "times": times,
+        });
+        let tukey = json!([typical * 0.8, typical * 0.9, typical * 1.1, typical * 1.2]);
+        for (name, value) in [
+            ("benchmark.json", benchmark),
+            ("estimates.json", estimates),
+            ("sample.json", sample),
+            ("tukey.json", tukey),
+        ] {
+            fs::write(new.join(name), serde_json::to_vec(&value)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// `m` runs of `n` benchmarks each, labelled `synthetic <k>`, with contexts
+/// that differ by toolchain and target-cpu like a real matrix.
+pub fn synthetic_runs(m: usize, n: usize) -> Vec<Run> {
+    let ids = run_ids(n);
+    let mut base = Rng(0x5eed_0002);
+    let typicals: Vec<f64> = ids.iter().map(|_| typical_for(&mut base)).collect();
+    (0..m)
+        .map(|k| {
+            let mut rng = Rng(0x5eed_1000 + k as u64);
+            let toolchain = ["1.89.0", "1.95.0", "1.97.0-nightly"][k % 3];
+            let target_cpu = [None, Some("native"), Some("x86-64-v3")][(k / 3) % 3];
+            let benchmarks = ids
+                .iter()
+                .zip(&typicals)
+                .enumerate()
+                .map(|(i, (id, &t))| {
+                    let typical = t * (0.9 + 0.2 * rng.unit());
+                    synthetic_benchmark(&mut rng, id.clone(), i, typical)
+                })
+                .collect();
+            Run {
+                schema: SCHEMA,
+                label: format!("synthetic {k}"),
+                baseline: "new".to_owned(),
+                context: BuildContext {
+                    toolchain: Toolchain {
+                        release: Some(toolchain.to_owned()),
+                        host: Some("x86_64-unknown-linux-gnu".to_owned()),
+                        ..Toolchain::default()
+                    },
+                    target: Some("x86_64-unknown-linux-gnu".to_owned()),
+                    target_cpu: target_cpu.map(str::to_owned),
+                    profile: Profile {
+                        name: Some("bench".to_owned()),
+                        ..Profile::default()
+                    },
+                    cpu: Cpu {
+                        model: Some("Synthetic CPU".to_owned()),
+                        physical_cores: Some(2),
+                        logical_cpus: Some(2),
+                        available_parallelism: Some(2),
+                        features: vec!["avx2".to_owned()],
+                    },
+                    os: Os {
+                        name: Some("linux".to_owned()),
+                        ..Os::default()
+                    },
+                    recorded_at: Some(format!("2026-01-01T00:{:02}:{:02}Z", (k / 60) % 60, k % 60)),
+                    ..BuildContext::default()
+                },
+                benchmarks,
+                resources: None,
+            }
+        })
+        .collect()
+}
+
+fn synthetic_benchmark(rng: &mut Rng, id: BenchmarkId, i: usize, typical: f64) -> Benchmark {
+    let (iters, times) = sample_times(rng, typical, SAMPLES);
+    let per_iteration_ns: Vec<f64> = times.iter().zip(&iters).map(|(t, n)| t / n).collect();
+    let percentiles =
+        crate::stats::percentiles::percentiles(&per_iteration_ns).unwrap_or(Percentiles {
+            p50: typical,
+            p95: typical,
+            p99: typical,
+            reliable: false,
+        });
+    let est = |point: f64| Estimate {
+        point,
+        lower: point * 0.98,
+        upper: point * 1.02,
+        confidence: 0.95,
+        standard_error: point * 0.01,
+    };
+    let flat = i % 7 == 6;
+    let slope = (!flat).then(|| est(typical));
+    Benchmark {
+        directory: id.full_id().replace(['/', '|', '<', '>'], "_"),
+        id,
+        typical: est(typical),
+        mean: est(typical),
+        median: est(typical * 0.99),
+        std_dev: est(typical * 0.03),
+        median_abs_dev: est(typical * 0.02),
+        slope,
+        percentiles,
+        sampling: Sampling {
+            mode: if flat {
+                SamplingMode::Flat
+            } else {
+                SamplingMode::Linear
+            },
+            samples: SAMPLES as u64,
+            iterations: iters.iter().sum::<f64>() as u64,
+            per_iteration_ns,
+        },
+        throughput: throughput_for(i),
+        metrics: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_deterministic_and_shaped_as_asked() {
+        let a = synthetic_runs(3, 40);
+        let b = synthetic_runs(3, 40);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 3);
+        assert!(a.iter().all(|r| r.benchmarks.len() == 40));
+        let labels: std::collections::BTreeSet<_> = a.iter().map(|r| &r.label).collect();
+        assert_eq!(labels.len(), 3);
+        assert_eq!(a[0].benchmarks[0].id.full_id(), "cpu/kernel/serial/1");
+        // ids unique within a run
+        let ids: std::collections::BTreeSet<_> = a[0].benchmarks.iter().map(|b| &b.id).collect();
+        assert_eq!(ids.len(), 40);
+    }
+
+    #[test]
+    fn many_ids_stay_unique() {
+        let ids = run_ids(600);
+        let set: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(set.len(), 600);
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's test command (README, second command; CI calls it too).
+# Sets up what the tests need on a fresh machine, then runs every test and
+# every criterion benchmark once in test mode.
+#
+# The HTML report test opens the report in headless Chromium. Where Chromium
+# is missing this script installs Debian's package when it can (root + apt);
+# otherwise that test fails and says why, rather than passing silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "scripts/test.sh: installing chromium for the HTML report test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "scripts/test.sh: chromium is not installed and cannot be installed here;" \
+         "the HTML browser test will fail (install chromium, or see README)" >&2
+  fi
+fi
+
+exec cargo test --workspace --all-targets --locked "$@"
