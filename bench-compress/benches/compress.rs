@@ -14,9 +14,9 @@
 //!
 //! Throughput is `Bytes(uncompressed size)` in both directions.
 //!
-//! Time budget: warm-up 0.5 s and measurement 1 s per benchmark with 20
+//! Time budget: warm-up 0.4 s and measurement 0.8 s per benchmark with 20
 //! samples, about 5 minutes for the whole matrix on 2 cores. Benchmarks whose
-//! single iteration exceeds 5 ms (gzip and zstd-19 on 1 MiB) use flat
+//! single iteration exceeds 5 ms (zstd-19; gzip and zstd-9 on 1 MiB) use flat
 //! sampling with 10 samples so they do not run for minutes. For tighter
 //! figures: `cargo bench -p bench-compress -- --warm-up-time 2 --measurement-time 5`.
 //!
@@ -417,8 +417,8 @@ fn small_messages(_: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(1))
+        .warm_up_time(Duration::from_millis(400))
+        .measurement_time(Duration::from_millis(800))
         .sample_size(20);
     targets = codecs, oneshot, streaming, small_messages
 }

@@ -59,7 +59,11 @@ pub enum Error {
     Schema { path: PathBuf, found: u32 },
     /// A metric value cannot be stored (NaN or infinite).
     #[error("metric '{name}' of benchmark '{id}' is not a finite number: {value}")]
-    NotFinite { id: String, name: String, value: f64 },
+    NotFinite {
+        id: String,
+        name: String,
+        value: f64,
+    },
 }
 
 /// A criterion benchmark id, in the three parts criterion itself uses.
@@ -338,7 +342,11 @@ mod tests {
         rec.record(&key, &[metric()]).unwrap();
         let newer = Metric::new("ratio", 7.0, "x", Better::Higher);
         rec.record(&key, std::slice::from_ref(&newer)).unwrap();
-        let all: Vec<_> = read_all(dir.path()).unwrap().into_iter().map(Result::unwrap).collect();
+        let all: Vec<_> = read_all(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].metrics, vec![newer]);
     }
@@ -351,7 +359,10 @@ mod tests {
         let odd = BenchmarkKey::new("<script>", "\"|é", "x".repeat(300));
         let name = file_name(&odd);
         assert!(name.len() < 160, "{name}");
-        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)));
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+        );
     }
 
     #[test]
@@ -376,7 +387,8 @@ mod tests {
     fn bad_files_are_reported_by_path_and_do_not_hide_good_ones() {
         let dir = tempfile::tempdir().unwrap();
         let rec = Recorder::in_criterion_dir(dir.path());
-        rec.record(&BenchmarkKey::new("g", "f", "1"), &[metric()]).unwrap();
+        rec.record(&BenchmarkKey::new("g", "f", "1"), &[metric()])
+            .unwrap();
         fs::write(rec.dir().join("broken.json"), b"{\"schema\": 1, \"bench").unwrap();
         fs::write(rec.dir().join("future.json"), br#"{"schema": 99}"#).unwrap();
         let all = read_all(dir.path()).unwrap();
@@ -387,7 +399,10 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(errors.len(), 2);
-        assert!(errors.iter().any(|e| e.contains("broken.json")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("broken.json")),
+            "{errors:?}"
+        );
         assert!(errors.iter().any(|e| e.contains("schema 99")), "{errors:?}");
     }
 
