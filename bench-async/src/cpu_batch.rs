@@ -14,7 +14,7 @@ use crate::work::spin;
 /// Items per batch.
 pub const ITEMS: u64 = 64;
 /// Work per item: about 20 µs (four times `ROUNDS_5US`).
-pub const ROUNDS_PER_ITEM: u32 = 16_000;
+pub const ROUNDS_PER_ITEM: u32 = 4 * crate::work::ROUNDS_5US;
 /// Items per `spawn_blocking` call: a real program batches, it does not
 /// spawn a blocking thread per 20 µs item.
 pub const BLOCKING_CHUNK: u64 = 8;

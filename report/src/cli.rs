@@ -158,6 +158,10 @@ pub struct DiffArgs {
     /// Smallest change, in percent, that can count as a regression or improvement.
     #[arg(long, default_value_t = 5.0)]
     pub threshold: f64,
+    /// A change must also exceed this many times the run-to-run noise of the
+    /// two runs (robust spread of all their changes); 0 turns the floor off.
+    #[arg(long, default_value_t = 4.0)]
+    pub noise_z: f64,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Exit with status 1 when a significant regression beyond the threshold is found.

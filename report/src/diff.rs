@@ -81,6 +81,12 @@ pub struct DiffOptions {
     pub resamples: usize,
     /// Base seed of the bootstrap (mixed with each benchmark's id).
     pub seed: u64,
+    /// A change counts only when |ln(candidate/baseline)| exceeds this many
+    /// times the comparison's run-to-run noise (see [`run_noise`]); 0 turns
+    /// the noise floor off.
+    pub noise_z: f64,
+    /// Fewest paired benchmarks for estimating the run-to-run noise.
+    pub min_noise_pairs: usize,
 }
 
 /// The noise limit never drops below a 2 % wide interval, so `--threshold 0`
@@ -101,6 +107,8 @@ impl DiffOptions {
             noise_width: 2.0,
             resamples: 2000,
             seed: 0x5eed,
+            noise_z: 4.0,
+            min_noise_pairs: 8,
         })
     }
 
@@ -189,6 +197,10 @@ pub struct Comparison {
     pub groups: Vec<GroupSummary>,
     /// The same over every paired benchmark; `None` when nothing was paired.
     pub geomean_ratio: Option<f64>,
+    /// Run-to-run noise of this pair of runs: the robust spread (1.4826 x
+    /// median absolute deviation) of ln(candidate/baseline) over all paired
+    /// benchmarks; `None` with too few pairs to estimate it.
+    pub run_noise: Option<f64>,
     pub summary: Summary,
 }
 
@@ -374,7 +386,8 @@ fn compare_runs(
                 (None, None) => unreachable!("every id comes from one of the runs"),
             },
         )
-        .collect();
+        .collect::<Vec<_>>();
+    let run_noise = run_noise(&entries, options.min_noise_pairs);
     Ok(Comparison {
         baseline: RunRef {
             label: base.label.clone(),
@@ -390,8 +403,42 @@ fn compare_runs(
         entries,
         groups: Vec::new(),
         geomean_ratio: None,
+        run_noise,
         summary: Summary::default(),
     })
+}
+
+/// The run-to-run noise of a pair of runs, estimated from the runs themselves.
+///
+/// Per-iteration samples only show the noise *within* a run. Between two runs
+/// a shared or virtual machine shifts whole benchmarks by far more (A/A runs
+/// on a 2-core VM moved single benchmarks by up to 57 % while their samples
+/// were tight), and a within-run test calls every such shift significant.
+/// Most benchmarks do not change between a baseline and a candidate, so the
+/// spread of ln(ratio) across all of them measures that between-run noise;
+/// the median absolute deviation keeps the few real changes from inflating it.
+pub fn run_noise(entries: &[Entry], min_pairs: usize) -> Option<f64> {
+    let logs: Vec<f64> = entries
+        .iter()
+        .filter(|e| e.p_value.is_some())
+        .filter_map(|e| e.change)
+        .map(f64::ln_1p)
+        .filter(|x| x.is_finite())
+        .collect();
+    if logs.len() < min_pairs.max(1) {
+        return None;
+    }
+    let median = |mut xs: Vec<f64>| {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len();
+        if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
+        }
+    };
+    let m = median(logs.clone());
+    Some(1.4826 * median(logs.iter().map(|x| (x - m).abs()).collect()))
 }
 
 fn index(run: &Run) -> Result<BTreeMap<String, &Benchmark>, DiffError> {
@@ -489,18 +536,24 @@ fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> 
 /// Holm-corrects the p-values of every tested entry of `comparisons` as one
 /// family, then classifies those entries.
 fn correct<'a>(comparisons: impl Iterator<Item = &'a mut Comparison>, options: &DiffOptions) {
-    let mut tested: Vec<&mut Entry> = comparisons
-        .flat_map(|c| c.entries.iter_mut())
-        .filter(|e| e.p_value.is_some())
+    let mut tested: Vec<(&mut Entry, Option<f64>)> = comparisons
+        .flat_map(|c| {
+            let noise = c.run_noise;
+            c.entries.iter_mut().map(move |e| (e, noise))
+        })
+        .filter(|(e, _)| e.p_value.is_some())
         .collect();
-    let raw: Vec<f64> = tested.iter().map(|e| e.p_value.unwrap_or(1.0)).collect();
-    for (entry, adjusted) in tested.iter_mut().zip(holm_bonferroni(&raw)) {
+    let raw: Vec<f64> = tested
+        .iter()
+        .map(|(e, _)| e.p_value.unwrap_or(1.0))
+        .collect();
+    for ((entry, noise), adjusted) in tested.iter_mut().zip(holm_bonferroni(&raw)) {
         entry.p_adjusted = Some(adjusted);
-        classify(entry, options);
+        classify(entry, *noise, options);
     }
 }
 
-fn classify(entry: &mut Entry, options: &DiffOptions) {
+fn classify(entry: &mut Entry, run_noise: Option<f64>, options: &DiffOptions) {
     let (Some(change), Some(lower), Some(upper), Some(p)) = (
         entry.change,
         entry.change_lower,
@@ -512,7 +565,17 @@ fn classify(entry: &mut Entry, options: &DiffOptions) {
     let significant = p < options.alpha;
     let excludes_zero = lower > 0.0 || upper < 0.0;
     let beyond = change.abs() > options.threshold;
-    entry.class = if significant && excludes_zero && beyond {
+    let floor = run_noise.map_or(0.0, |sigma| options.noise_z * sigma);
+    let above_run_noise = change.ln_1p().abs() > floor;
+    entry.class = if significant && excludes_zero && beyond && !above_run_noise {
+        entry.note = Some(format!(
+            "{:+.1}% is within {} x the run-to-run noise of these two runs (±{:.1}%)",
+            change * 100.0,
+            options.noise_z,
+            (floor.exp() - 1.0) * 100.0
+        ));
+        Class::Noisy
+    } else if significant && excludes_zero && beyond {
         if change > 0.0 {
             Class::Regressed
         } else {
@@ -648,7 +711,7 @@ mod tests {
     fn class_of(change: f64, lower: f64, upper: f64, p: f64) -> Class {
         let options = DiffOptions::with_threshold_pct(5.0).unwrap();
         let mut e = entry(change, lower, upper, p);
-        classify(&mut e, &options);
+        classify(&mut e, None, &options);
         e.class
     }
 

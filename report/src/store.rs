@@ -9,6 +9,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::model::{Run, SCHEMA};
 
 /// Errors reading or writing run files; each names the file involved.
@@ -108,7 +110,13 @@ pub fn load_runs(paths: &[PathBuf]) -> Result<Vec<Run>, StoreError> {
                     .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with('.'));
-                if is_file && !hidden && p.extension().is_some_and(|e| e == "json") {
+                // `run.schema.json` (the format's JSON Schema) lives beside
+                // the runs in results/; it is documentation, not a run.
+                let schema_doc = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".schema.json"));
+                if is_file && !hidden && !schema_doc && p.extension().is_some_and(|e| e == "json") {
                     found.push(p);
                 }
             }
@@ -121,10 +129,14 @@ pub fn load_runs(paths: &[PathBuf]) -> Result<Vec<Run>, StoreError> {
             files.push(path.clone());
         }
     }
+    // Parsing dominates loading (a run keeps every sample), and files are
+    // independent: parse them in parallel, then check labels in file order so
+    // errors stay deterministic.
+    let parsed: Vec<Result<Run, StoreError>> = files.par_iter().map(|f| read_run(f)).collect();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut runs = Vec::with_capacity(files.len());
-    for file in files {
-        let run = read_run(&file)?;
+    for (file, run) in files.into_iter().zip(parsed) {
+        let run = run?;
         if let Some(first) = seen.get(&run.label) {
             return Err(StoreError::DuplicateLabel {
                 label: run.label,

@@ -2,6 +2,7 @@
 //! method promises (docs/diff-method.md), the exit codes of the binary, and
 //! the dashboard formats parsed back.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -282,6 +283,118 @@ fn too_few_samples_are_noisy_even_for_a_big_change() {
         assert!(entry.p_value.is_none());
         assert!(entry.note.as_deref().unwrap().contains("too few samples"));
     }
+}
+
+// ------------------------------------------------------ run-to-run noise
+
+/// `n` benchmarks whose typical times each shift by a different, fixed
+/// factor between the runs (spread `sigma` in ln units), as whole benchmarks
+/// do between two runs on a shared machine, while each run's own samples
+/// stay tight (±1 %).
+fn shifted_pair(n: usize, sigma: f64) -> (Run, Run, Vec<String>) {
+    let ids: Vec<String> = (0..n).map(|i| format!("cpu/shift/bench/{i}")).collect();
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        // A fixed permutation of evenly spaced points in [-1.7, 1.7]:
+        // standard deviation ~1, no randomness in the test.
+        let z = ((i * 37) % n) as f64 / (n - 1) as f64 * 3.4 - 1.7;
+        let centre = 1000.0 * (i + 1) as f64;
+        a.push(bench(id, samples(centre, 0.01, 40, i as u64)));
+        b.push(bench(
+            id,
+            samples(centre * (sigma * z).exp(), 0.01, 40, 500 + i as u64),
+        ));
+    }
+    (run("a", "stable", a), run("b", "stable", b), ids)
+}
+
+#[test]
+fn between_run_shifts_within_the_noise_floor_are_noisy_not_regressions() {
+    let (a, b, _) = shifted_pair(40, 0.10);
+    // Without the floor the tight within-run samples make most of these
+    // shifts "significant": the false alarms of A/A runs on a shared VM.
+    let mut no_floor = defaults();
+    no_floor.noise_z = 0.0;
+    let naive = diff::diff(
+        std::slice::from_ref(&a),
+        std::slice::from_ref(&b),
+        &no_floor,
+    )
+    .unwrap();
+    assert!(
+        naive.summary.regressed + naive.summary.improved > 20,
+        "{:?}",
+        naive.summary
+    );
+
+    let report = diff::diff(&[a], &[b], &defaults()).unwrap();
+    assert_eq!(report.summary.regressed, 0, "{:?}", report.summary);
+    assert_eq!(report.summary.improved, 0, "{:?}", report.summary);
+    let sigma = report.comparisons[0]
+        .run_noise
+        .expect("40 pairs estimate it");
+    assert!((0.07..0.14).contains(&sigma), "{sigma}");
+    let noisy = report.comparisons[0]
+        .entries
+        .iter()
+        .filter(|e| e.class == Class::Noisy)
+        .collect::<Vec<_>>();
+    assert!(!noisy.is_empty());
+    assert!(
+        noisy
+            .iter()
+            .all(|e| e.note.as_deref().unwrap().contains("run-to-run noise")),
+        "{noisy:?}"
+    );
+    let text = diff::render::text(&report);
+    assert!(
+        text.contains("run-to-run noise of these two runs: ±"),
+        "{text}"
+    );
+    let md = diff::render::markdown(&report);
+    assert!(md.contains("Run-to-run noise"), "{md}");
+}
+
+#[test]
+fn a_real_regression_stands_out_of_the_run_to_run_noise() {
+    let (a, mut b, ids) = shifted_pair(40, 0.10);
+    // Three benchmarks get twice as slow on top of the noise.
+    for i in [3, 17, 29] {
+        let centre = 1000.0 * (i + 1) as f64 * 2.0;
+        b.benchmarks[i] = bench(&ids[i], samples(centre, 0.01, 40, 900 + i as u64));
+    }
+    let report = diff::diff(&[a], &[b], &defaults()).unwrap();
+    let regressed: BTreeSet<&str> = report
+        .gating_regressions()
+        .map(|(_, e)| e.id.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = [3, 17, 29].map(|i| ids[i].as_str()).into();
+    assert_eq!(regressed, expected, "{:?}", report.summary);
+    assert_eq!(report.summary.improved, 0, "{:?}", report.summary);
+}
+
+#[test]
+fn a_slowdown_of_every_benchmark_is_not_hidden_by_the_noise_floor() {
+    // The floor measures spread around the median change, not the change
+    // itself: when everything gets 30 % slower, everything is regressed.
+    let ids: Vec<String> = (0..30).map(|i| format!("cpu/all/bench/{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let a = suite("a", &ids, 1.0, 0.01, 40, 1);
+    let b = suite("b", &ids, 1.3, 0.01, 40, 2);
+    let report = diff::diff(&[a], &[b], &defaults()).unwrap();
+    assert_eq!(report.summary.regressed, ids.len(), "{:?}", report.summary);
+    assert!(report.comparisons[0].run_noise.unwrap() < 0.02);
+}
+
+#[test]
+fn too_few_pairs_leave_the_noise_unestimated() {
+    let a = suite("a", IDS, 1.0, 0.01, 50, 1);
+    let b = suite("b", IDS, 1.10, 0.01, 50, 2);
+    let report = diff::diff(&[a], &[b], &defaults()).unwrap();
+    assert!(IDS.len() < defaults().min_noise_pairs);
+    assert_eq!(report.comparisons[0].run_noise, None);
+    assert!(!diff::render::text(&report).contains("run-to-run noise"));
 }
 
 #[test]

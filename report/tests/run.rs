@@ -237,7 +237,9 @@ fn cargo_commands_per_cell() {
         }
     );
 
-    let build = job.build_invocation(&paths);
+    // Built one crate at a time, with the same selection its bench run uses,
+    // so cargo's feature unification cannot make the run rebuild.
+    let build = job.build_invocation(&paths, &crates[1]);
     assert_eq!(build.program, "cargo");
     assert_eq!(build.cwd, Path::new("/ws"));
     assert_eq!(
@@ -247,11 +249,7 @@ fn cargo_commands_per_cell() {
             "bench",
             "--locked",
             "-p",
-            "bench-cpu",
-            "-p",
             "bench-uuid",
-            "--bench",
-            "cpu",
             "--bench",
             "uuid",
             "--bench",
@@ -912,9 +910,13 @@ fn end_to_end_two_cells_write_runs_and_the_report() {
     assert_eq!(
         lines[0],
         format!(
-            "CARGO_TARGET_DIR={} CRITERION_HOME={}/criterion RUSTFLAGS= ARGS= --warm-up-time 0.2 --measurement-time 0.5 --sample-size 20 --nresamples 10000",
+            "CARGO_TARGET_DIR={} CRITERION_HOME={}/criterion RUSTFLAGS= ARGS= --warm-up-time {} --measurement-time {} --sample-size {} --nresamples {}",
             generic.display(),
-            generic.display()
+            generic.display(),
+            settings::DEFAULT_WARM_UP_S,
+            settings::DEFAULT_MEASUREMENT_S,
+            settings::DEFAULT_SAMPLE_SIZE,
+            settings::DEFAULT_NRESAMPLES,
         )
     );
     assert!(

@@ -13,8 +13,12 @@ use crate::diff::{self, DiffOptions, render};
 use crate::store;
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
-    let options = DiffOptions::with_threshold_pct(args.threshold)
+    let mut options = DiffOptions::with_threshold_pct(args.threshold)
         .with_context(|| format!("--threshold {}", args.threshold))?;
+    if !(args.noise_z.is_finite() && args.noise_z >= 0.0) {
+        anyhow::bail!("--noise-z {} is not a number of 0 or more", args.noise_z);
+    }
+    options.noise_z = args.noise_z;
     let baseline = store::load_runs(&args.baseline).context("reading the baseline runs")?;
     let candidate = store::load_runs(&args.candidate).context("reading the candidate runs")?;
     let report = diff::diff(&baseline, &candidate, &options)?;

@@ -77,6 +77,9 @@ pub fn text(report: &DiffReport) -> String {
                 d.field, d.baseline, d.candidate
             );
         }
+        if let Some(line) = noise_line(comparison) {
+            let _ = writeln!(out, "  {line}");
+        }
         let rows: Vec<[String; 6]> = sorted(&comparison.entries)
             .into_iter()
             .map(|e| {
@@ -151,6 +154,9 @@ pub fn markdown(report: &DiffReport) -> String {
             code_safe(&comparison.candidate.label),
             comparison.candidate.cell
         );
+        if let Some(line) = noise_line(comparison) {
+            let _ = writeln!(out, "{}.", capitalized(&line));
+        }
         differences_md(&mut out, comparison);
     }
     let _ = writeln!(out);
@@ -384,6 +390,25 @@ fn cell_safe(s: &str) -> String {
 /// so they become quotes; `|` still needs its escape.
 fn code_safe(s: &str) -> String {
     cell_safe(&s.replace('`', "'"))
+}
+
+/// One line on the run-to-run noise of a comparison and the change it takes
+/// to count, or `None` when it could not be estimated.
+fn noise_line(comparison: &Comparison) -> Option<String> {
+    let sigma = comparison.run_noise?;
+    Some(format!(
+        "run-to-run noise of these two runs: ±{:.1}% (robust spread of all changes); \
+         changes smaller than the noise floor cannot count",
+        sigma.exp_m1() * 100.0
+    ))
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -147,10 +147,13 @@ impl CellJob<'_> {
         }
     }
 
-    /// `cargo bench --no-run` for all crates of the cell at once.
-    pub fn build_invocation(&self, paths: &CellPaths) -> Invocation {
-        let crates: Vec<&BenchCrate> = self.crates.iter().collect();
-        self.invocation(paths, self.cargo_args(&crates, &["--no-run"], &[]))
+    /// `cargo bench --no-run` for one crate, with exactly the package and
+    /// target selection its list and bench invocations use: cargo unifies
+    /// features across the packages selected together, so building all crates
+    /// in one invocation would build different artifacts from the ones each
+    /// per-crate run needs, and every run would rebuild.
+    pub fn build_invocation(&self, paths: &CellPaths, krate: &BenchCrate) -> Invocation {
+        self.invocation(paths, self.cargo_args(&[krate], &["--no-run"], &[]))
     }
 
     pub fn list_invocation(&self, paths: &CellPaths, krate: &BenchCrate) -> Invocation {
@@ -180,19 +183,23 @@ impl CellJob<'_> {
 
         // 1. Build.
         progress.phase("building (cargo bench --no-run)");
-        let build = self.build_invocation(&paths);
         let build_started = Instant::now();
-        let done = process::run_streaming(&build, &mut log, &mut |stream, line| {
-            if let (Stream::Stderr, Some(what)) =
-                (stream, line.trim_start().strip_prefix("Compiling "))
+        for krate in self.crates {
+            let build = self.build_invocation(&paths, krate);
+            let done = process::run_streaming(&build, &mut log, &mut |stream, line| {
+                if let (Stream::Stderr, Some(what)) =
+                    (stream, line.trim_start().strip_prefix("Compiling "))
+                {
+                    progress.detail(&format!("building: compiling {what}"));
+                }
+            })?;
+            if let Some(outcome) =
+                self.check(&paths, &format!("building {}", krate.name), &build, &done)
             {
-                progress.detail(&format!("building: compiling {what}"));
+                return Ok(outcome);
             }
-        })?;
-        let build_time = build_started.elapsed();
-        if let Some(outcome) = self.check(&paths, "build", &build, &done) {
-            return Ok(outcome);
         }
+        let build_time = build_started.elapsed();
 
         // 2. List what will run, per crate.
         progress.phase("listing benchmarks");

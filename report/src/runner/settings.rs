@@ -9,18 +9,18 @@
 use std::fmt;
 
 /// Warm-up of the default (first-run) mode, seconds.
-pub const DEFAULT_WARM_UP_S: f64 = 0.2;
+pub const DEFAULT_WARM_UP_S: f64 = 0.15;
 /// Measurement time of the default mode, seconds.
-pub const DEFAULT_MEASUREMENT_S: f64 = 0.5;
+pub const DEFAULT_MEASUREMENT_S: f64 = 0.35;
 /// Samples of the default mode for groups that do not set their own (the
 /// slow ones set flat sampling and 10 samples themselves): 20 keeps the
 /// linear plan (210 x one iteration) within the measurement time for
 /// iterations up to ~2 ms, with enough samples for a confidence interval.
 pub const DEFAULT_SAMPLE_SIZE: usize = 20;
 /// Bootstrap resamples of the default mode (criterion: 100,000). Analysis
-/// is otherwise a large share of a 0.7 s benchmark on two cores; 10,000
+/// is otherwise a large share of a 0.5 s benchmark on two cores; 5,000
 /// still gives stable 95% intervals for a first look.
-pub const DEFAULT_NRESAMPLES: usize = 10_000;
+pub const DEFAULT_NRESAMPLES: usize = 5_000;
 
 /// How long to measure.
 #[derive(Debug, Clone, Copy, PartialEq)]
