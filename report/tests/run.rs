@@ -668,6 +668,17 @@ fn criterion_lines_give_start_and_finish_events() {
         ),
         None
     );
+    // With an earlier run in the same directory criterion prints a
+    // `change:` block whose `time:` line is not a finished benchmark (real
+    // output, copied from a report-run.log).
+    for line in [
+        "                 change:",
+        "                        time:   [\u{2212}37.028% \u{2212}31.583% \u{2212}26.067%] (p = 0.00 < 0.05)",
+        "                        thrpt:  [+35.257% +46.162% +58.801%]",
+        "                        Performance has improved.",
+    ] {
+        assert_eq!(p.line(Stream::Stdout, line), None, "{line}");
+    }
     // Short ids share the line; colours are ignored.
     assert_eq!(
         p.line(

@@ -54,9 +54,10 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
         write_atomically(&output, text.as_bytes())
             .with_context(|| format!("writing {}", output.display()))?;
         eprintln!(
-            "wrote {} ({} runs, {} KiB)",
+            "wrote {} ({} run{}, {} KiB)",
             output.display(),
             runs.len(),
+            if runs.len() == 1 { "" } else { "s" },
             text.len() / 1024
         );
     }

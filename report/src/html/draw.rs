@@ -269,12 +269,16 @@ impl Ranged for ValueAxis {
             Self::Linear(r) => RangedCoordf64::from(r.clone()).key_points(hint),
             Self::Log(_) if hint.weight().allow_light_points() => Vec::new(),
             Self::Log(r) => {
-                // Powers of ten, and 2 and 5 between them when there is room.
+                // Powers of ten, with 2 and 5 between them over about one
+                // decade, or 3 over up to three: evenly spaced on the log
+                // axis, so labels as wide as "47.68 MiB" do not collide.
                 let (a, b) = (r.start.log10().ceil() as i32, r.end.log10().floor() as i32);
                 let decades = (b - a + 1).max(1) as usize;
                 let mut points = Vec::new();
-                let mults: &[f64] = if hint.max_num_points() >= decades * 3 && decades <= 2 {
+                let mults: &[f64] = if hint.max_num_points() >= decades * 3 && decades <= 1 {
                     &[1.0, 2.0, 5.0]
+                } else if hint.max_num_points() >= decades * 2 && decades <= 3 {
+                    &[1.0, 3.0]
                 } else {
                     &[1.0]
                 };

@@ -103,7 +103,9 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
     let mut legend: Vec<LegendEntry> = Vec::new();
     for l in &lines {
         legend.push(LegendEntry {
-            text: draw::label(&format!("{} · {}", shown[l.run].label, l.variant), 44),
+            // Strategy first: a long run label is cut at the end (44
+            // characters), and must not take "rayon"/"scoped" with it.
+            text: draw::label(&format!("{} · {}", l.variant, shown[l.run].label), 44),
             colour: draw::colour(l.run),
             mark: mark(l.variant),
         });

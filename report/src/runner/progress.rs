@@ -6,7 +6,9 @@
 //! Criterion prints `Benchmarking <id>` (plus `: Warming up…`, `: Collecting…`,
 //! `: Analyzing`) on stderr when a benchmark starts, and `<id>  time: [lo mid
 //! hi]` on stdout when it is done; ids longer than 23 characters go on their
-//! own line just before the `time:` line. Nothing else is relied upon.
+//! own line just before the `time:` line; a `change:` line (there is an
+//! earlier result) starts a block whose `time:` line is not a benchmark.
+//! Nothing else is relied upon.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -75,7 +77,11 @@ fn parse_finished(line: &str, previous: Option<&str>) -> Option<BenchEvent> {
     let close = line[bracket..].find(']')? + bracket;
     let head = line[..at].trim();
     let id = if head.is_empty() {
-        previous.map(str::trim).filter(|p| !p.is_empty())?
+        // A second run in the same directory adds a `change:` block whose
+        // `time:` line holds percentages, not a finished benchmark.
+        previous
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && *p != "change:")?
     } else {
         head
     };
