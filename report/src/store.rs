@@ -214,6 +214,35 @@ pub fn write_run(path: &Path, run: &Run, overwrite: bool) -> Result<(), StoreErr
     result
 }
 
+/// Writes `bytes` to `path` through a temporary file in the same folder and a
+/// rename, creating the folder if needed: a reader never sees half a file and
+/// a failed write leaves the old one. Replaces an existing file, so it is for
+/// derived outputs (reports, exports); run files go through [`write_run`].
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(io(&tmp))?;
+        drop(file);
+        fs::rename(&tmp, path).map_err(io(path))
+    })();
+    if tmp.exists() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// `results/<sanitized label>-<UTC time>.json`, the time taken from the run's
 /// `recorded_at` (or `unknown-time`), made safe for every file system.
 pub fn default_run_path(results_dir: &Path, run: &Run) -> PathBuf {

@@ -243,7 +243,7 @@ fn every_chart_is_drawn_and_is_well_formed_xml() {
     for run in &runs {
         for strategy in ["rayon", "scoped"] {
             let entry = format!("{strategy} · {}", run.label);
-            assert!(legend.iter().any(|t| *t == entry), "{entry}: {legend:?}");
+            assert!(legend.contains(&entry), "{entry}: {legend:?}");
         }
     }
     assert!(legend.iter().any(|t| t == "8 CPUs"), "{legend:?}");

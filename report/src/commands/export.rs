@@ -2,7 +2,6 @@
 //! github-action-benchmark JSON. Also home of [`write_output`], the one way
 //! `diff` and `export` write their result (stdout or an atomic file).
 
-use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -41,29 +40,8 @@ pub(crate) fn write_output(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<
             path.display()
         );
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file =
-            fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        drop(file);
-        fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
-    })();
-    if tmp.exists() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    store::write_file_atomically(path, bytes)?;
+    Ok(())
 }
 
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {

@@ -51,7 +51,7 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
             .and_then(|()| stdout.flush())
             .context("writing the report to stdout")?;
     } else {
-        write_atomically(&output, text.as_bytes())
+        store::write_file_atomically(&output, text.as_bytes())
             .with_context(|| format!("writing {}", output.display()))?;
         eprintln!(
             "wrote {} ({} run{}, {} KiB)",
@@ -84,34 +84,4 @@ fn check_replaceable(path: &Path) -> anyhow::Result<()> {
          choose another -o FILE or pass --force to replace it",
         path.display()
     )
-}
-
-/// Writes a temporary file next to `path`, then renames it over `path`, so a
-/// reader never sees half a report and a failed write leaves the old one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }

@@ -3,7 +3,6 @@
 //! report (see `render::markdown`) and writes it to stdout or, atomically,
 //! to a file.
 
-use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,7 +28,7 @@ pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
     match args.output.as_deref() {
         None => write_stdout(&text)?,
         Some(path) if path == Path::new("-") => write_stdout(&text)?,
-        Some(path) => write_atomically(path, text.as_bytes())
+        Some(path) => store::write_file_atomically(path, text.as_bytes())
             .with_context(|| format!("writing {}", path.display()))?,
     }
     Ok(ExitCode::SUCCESS)
@@ -41,32 +40,4 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .context("writing the report to stdout")
-}
-
-/// Writes a temporary file next to `path`, then renames it over `path`, so a
-/// reader never sees half a report and a failed write leaves the old one.
-/// (A report is derived from run files, so replacing an old one is fine.)
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
