@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::model::{Benchmark, Cell, Run};
 use crate::stats::geometric_mean;
+use crate::stats::percentiles::quantile_sorted;
 use crate::stats::significance::{bootstrap_mean_ratio, holm_bonferroni, mann_whitney, seed_from};
 
 /// Version of the JSON that `report diff --format json` writes.
@@ -430,15 +431,10 @@ pub fn run_noise(entries: &[Entry], min_pairs: usize) -> Option<f64> {
     }
     let median = |mut xs: Vec<f64>| {
         xs.sort_by(f64::total_cmp);
-        let n = xs.len();
-        if n % 2 == 1 {
-            xs[n / 2]
-        } else {
-            (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-        }
+        quantile_sorted(&xs, 0.5)
     };
-    let m = median(logs.clone());
-    Some(1.4826 * median(logs.iter().map(|x| (x - m).abs()).collect()))
+    let m = median(logs.clone())?;
+    Some(1.4826 * median(logs.iter().map(|x| (x - m).abs()).collect())?)
 }
 
 fn index(run: &Run) -> Result<BTreeMap<String, &Benchmark>, DiffError> {
@@ -566,8 +562,9 @@ fn classify(entry: &mut Entry, run_noise: Option<f64>, options: &DiffOptions) {
     let excludes_zero = lower > 0.0 || upper < 0.0;
     let beyond = change.abs() > options.threshold;
     let floor = run_noise.map_or(0.0, |sigma| options.noise_z * sigma);
-    let above_run_noise = change.ln_1p().abs() > floor;
-    entry.class = if significant && excludes_zero && beyond && !above_run_noise {
+    let within_run_noise = change.ln_1p().abs() <= floor;
+    let counts = significant && excludes_zero && beyond;
+    entry.class = if counts && within_run_noise {
         entry.note = Some(format!(
             "{:+.1}% is within {} x the run-to-run noise of these two runs (±{:.1}%)",
             change * 100.0,
@@ -575,7 +572,7 @@ fn classify(entry: &mut Entry, run_noise: Option<f64>, options: &DiffOptions) {
             (floor.exp() - 1.0) * 100.0
         ));
         Class::Noisy
-    } else if significant && excludes_zero && beyond {
+    } else if counts {
         if change > 0.0 {
             Class::Regressed
         } else {

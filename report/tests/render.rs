@@ -332,6 +332,30 @@ fn markdown_command_writes_the_report_atomically() {
 }
 
 #[test]
+fn markdown_never_overwrites_a_run_file() {
+    let results = results_dir();
+    let run_file = std::fs::read_dir(results.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let before = std::fs::read(&run_file).unwrap();
+    let output = report(&[
+        "markdown".as_ref(),
+        results.path().as_os_str(),
+        "-o".as_ref(),
+        run_file.as_os_str(),
+    ]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&*run_file.to_string_lossy()) && stderr.contains("is a run file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&run_file).unwrap(), before);
+}
+
+#[test]
 fn commands_explain_bad_choices_and_exit_non_zero() {
     let results = results_dir();
     let output = report(&[

@@ -3,12 +3,11 @@
 //! report (see `render::markdown`) and writes it to stdout or, atomically,
 //! to a file.
 
-use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::export::write_output;
 use crate::cli::MarkdownArgs;
 use crate::render::{markdown, select};
 use crate::{store, tables};
@@ -25,19 +24,8 @@ pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
         select::filter_benchmarks(&mut runs, filter).context("--filter")?;
     }
     let text = markdown::render(&runs, &specs)?;
-    match args.output.as_deref() {
-        None => write_stdout(&text)?,
-        Some(path) if path == Path::new("-") => write_stdout(&text)?,
-        Some(path) => store::write_file_atomically(path, text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?,
-    }
+    // Same writer as diff and export: stdout for none or `-`, otherwise
+    // atomic, and never over a run file.
+    write_output(args.output.as_deref(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .context("writing the report to stdout")
 }
