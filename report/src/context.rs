@@ -554,21 +554,20 @@ fn detect_git(root: &Path) -> Git {
 }
 
 /// The codecs measured in a run: the codec families (`zstd`, `gzip`, `lz4`)
-/// of the functions of `compress/*` groups, `copy` (the memcpy reference)
-/// excluded. These are the codecs benchmarked, which are the ones compiled
-/// into bench-compress for that run.
+/// of the functions of the catalog's compression suite, its references
+/// (`copy`, the memcpy reference) excluded ([`Catalog::codec_family`]).
+/// These are the codecs benchmarked, which are the ones compiled into
+/// bench-compress for that run.
+///
+/// [`Catalog::codec_family`]: crate::catalog::Catalog::codec_family
 pub fn codecs_measured(benchmarks: &[Benchmark]) -> Vec<String> {
+    let catalog = crate::catalog::get();
     let mut codecs = BTreeSet::new();
     for b in benchmarks {
-        if b.id.suite() != "compress" {
+        if b.id.suite() != catalog.codecs.suite {
             continue;
         }
-        let Some(function) = &b.id.function else {
-            continue;
-        };
-        // `zstd-3-dict` -> `zstd`, `lz4-block` -> `lz4`, `gzip-6` -> `gzip`
-        let family = function.split('-').next().unwrap_or(function);
-        if !family.is_empty() && family != "copy" {
+        if let Some(family) = b.id.function.as_deref().and_then(|f| catalog.codec_family(f)) {
             codecs.insert(family.to_owned());
         }
     }

@@ -17,6 +17,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::facts;
 use crate::model::{Benchmark, Cell, Run};
 use crate::stats::geometric_mean;
 use crate::stats::percentiles::quantile_sorted;
@@ -623,62 +624,22 @@ fn finish(comparison: &mut Comparison) {
     comparison.summary = summary;
 }
 
-/// Build-context fields worth knowing about when they differ.
+/// The run facts worth knowing about when they differ ([`Fact::compared`]),
+/// by key, with the values every renderer shows.
+///
+/// [`Fact::compared`]: crate::facts::Fact::compared
 fn context_differences(base: &Run, cand: &Run) -> Vec<ContextDifference> {
-    let (b, c) = (&base.context, &cand.context);
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
-    let fields: [(&'static str, String, String); 11] = [
-        (
-            "toolchain",
-            opt(&b.toolchain.rustup_toolchain),
-            opt(&c.toolchain.rustup_toolchain),
-        ),
-        (
-            "rustc",
-            opt(&b.toolchain.release),
-            opt(&c.toolchain.release),
-        ),
-        (
-            "llvm",
-            opt(&b.toolchain.llvm_version),
-            opt(&c.toolchain.llvm_version),
-        ),
-        ("target", opt(&b.target), opt(&c.target)),
-        (
-            "target-cpu",
-            b.target_cpu.clone().unwrap_or_else(|| "generic".into()),
-            c.target_cpu.clone().unwrap_or_else(|| "generic".into()),
-        ),
-        (
-            "rustflags",
-            b.rustflags.clone().unwrap_or_default(),
-            c.rustflags.clone().unwrap_or_default(),
-        ),
-        (
-            "opt-level",
-            opt(&b.profile.opt_level),
-            opt(&c.profile.opt_level),
-        ),
-        ("lto", opt(&b.profile.lto), opt(&c.profile.lto)),
-        ("cpu", opt(&b.cpu.model), opt(&c.cpu.model)),
-        ("os", opt(&b.os.name), opt(&c.os.name)),
-        (
-            "cpus available",
-            b.cpu
-                .available_parallelism
-                .map_or("unknown".into(), |n| n.to_string()),
-            c.cpu
-                .available_parallelism
-                .map_or("unknown".into(), |n| n.to_string()),
-        ),
-    ];
-    fields
+    let candidate = facts::facts(cand);
+    facts::facts(base)
         .into_iter()
-        .filter(|(_, x, y)| x != y)
-        .map(|(field, baseline, candidate)| ContextDifference {
-            field,
-            baseline,
-            candidate,
+        .filter(|f| f.compared)
+        .filter_map(|b| {
+            let c = facts::value(&candidate, b.key);
+            (b.value != c).then_some(ContextDifference {
+                field: b.key,
+                baseline: b.value,
+                candidate: c,
+            })
         })
         .collect()
 }

@@ -45,13 +45,7 @@ pub fn rate(per_second: f64, unit: &str) -> String {
         return NOT_A_NUMBER.to_owned();
     }
     match unit {
-        "B" => prefixed(
-            per_second,
-            1024.0,
-            &["", "Ki", "Mi", "Gi", "Ti", "Pi"],
-            " ",
-            "B/s",
-        ),
+        "B" => prefixed(per_second, 1024.0, IEC, " ", "B/s"),
         "bit" => prefixed(per_second, 1000.0, SI, " ", "bit/s"),
         _ => {
             let text = prefixed(per_second, 1000.0, SI, " ", "");
@@ -126,6 +120,33 @@ pub fn throughput(throughput: &Throughput, ns_per_iter: f64) -> String {
     }
 }
 
+/// A byte count with a binary prefix: `512 B`, `1.50 KiB`, `15.6 GiB`. Memory
+/// sizes, file sizes and byte metrics all read this way.
+pub fn bytes(n: f64) -> String {
+    if !n.is_finite() {
+        return NOT_A_NUMBER.to_owned();
+    }
+    if n.abs() < 1024.0 && n.fract() == 0.0 {
+        return format!("{n:.0} B");
+    }
+    prefixed(n, 1024.0, IEC, " ", "B")
+}
+
+/// A plain quantity (a non-time metric such as `98.48 %` or `45.16 pages`):
+/// whole numbers exactly, others with three to four significant digits, as
+/// durations have.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return NOT_A_NUMBER.to_owned();
+    }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return format!("{x:.0}");
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}", significant(x.abs()))
+}
+
+const IEC: &[&str] = &["", "Ki", "Mi", "Gi", "Ti", "Pi"];
 const SI: &[&str] = &["", "K", "M", "G", "T", "P"];
 
 /// `value` divided by the largest power of `base` that keeps it under `base`
@@ -176,6 +197,20 @@ fn text_value(text: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_and_plain_numbers_keep_a_readable_precision() {
+        assert_eq!(bytes(512.0), "512 B");
+        assert_eq!(bytes(1536.0), "1.50 KiB");
+        assert_eq!(bytes(300.0 * 1024.0 * 1024.0), "300.0 MiB");
+        assert_eq!(bytes(16.0 * (1u64 << 30) as f64), "16.00 GiB");
+        assert_eq!(bytes(f64::NAN), NOT_A_NUMBER);
+        assert_eq!(number(98.47709693718906), "98.48");
+        assert_eq!(number(45.160493827160494), "45.16");
+        assert_eq!(number(-0.123456), "-0.123");
+        assert_eq!(number(100000.0), "100000");
+        assert_eq!(number(f64::INFINITY), NOT_A_NUMBER);
+    }
 
     #[test]
     fn durations_pick_the_unit_by_size() {

@@ -6,16 +6,19 @@
 //! the edges; the domain (`model`) is plain data; statistics and rendering are
 //! pure functions over it; `commands` does the I/O.
 
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod criterion;
 pub mod diff;
 pub mod export;
+pub mod facts;
 pub mod format;
 pub mod html;
 pub mod ingest;
 pub mod model;
+pub mod order;
 pub mod render;
 pub mod runner;
 pub mod stats;

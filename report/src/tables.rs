@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog;
+pub use crate::order::{natural_cmp, suite_rank};
 use crate::format;
 use crate::model::{Benchmark, Metric, Run};
 
@@ -104,13 +106,42 @@ pub struct RowSpec {
     pub reference: BTreeMap<String, String>,
 }
 
-/// Threads a row ran with: a count, `"max"` (the run's available
-/// parallelism) or `"value"` (the benchmark id's parameter).
+/// Threads a row ran with, as written: a count, `"max"` (the run's available
+/// parallelism) or `"value"` (the benchmark id's parameter). Checked and
+/// typed by [`Threads::typed`]; nothing else matches the words.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Threads {
     Count(u32),
     Word(String),
+}
+
+/// The word of a pattern row whose threads are the id's parameter.
+const FROM_VALUE: &str = "value";
+
+/// A row's threads, typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowThreads {
+    Fixed(catalog::Threads),
+    /// The matched id's parameter (`.../rayon/8`, `.../rayon/max`).
+    FromValue,
+}
+
+impl Threads {
+    fn typed(&self) -> Result<RowThreads, String> {
+        let max = &catalog::get().threads.max;
+        match self {
+            Threads::Count(0) => Err("must be at least 1".into()),
+            Threads::Count(n) => Ok(RowThreads::Fixed(catalog::Threads::Fixed(*n))),
+            Threads::Word(w) if w == FROM_VALUE => Ok(RowThreads::FromValue),
+            Threads::Word(w) => catalog::Threads::parse(w)
+                .filter(|t| *t == catalog::Threads::Max)
+                .map(RowThreads::Fixed)
+                .ok_or_else(|| {
+                    format!("expected a number, \"{max}\" or \"{FROM_VALUE}\", found \"{w}\"")
+                }),
+        }
+    }
 }
 
 /// A column computed from measured ones, shown once per run.
@@ -261,23 +292,17 @@ impl TableSpec {
                     );
                 }
             }
-            match &row.threads {
-                Some(Threads::Count(0)) => {
-                    return bad(&field("threads"), "must be at least 1".into());
+            if let Some(threads) = &row.threads {
+                match threads.typed() {
+                    Err(message) => return bad(&field("threads"), message),
+                    Ok(RowThreads::FromValue) if row.pattern.is_none() => {
+                        return bad(
+                            &field("threads"),
+                            "\"value\" only applies to pattern rows".into(),
+                        );
+                    }
+                    Ok(_) => {}
                 }
-                Some(Threads::Word(w)) if w == "value" && row.pattern.is_none() => {
-                    return bad(
-                        &field("threads"),
-                        "\"value\" only applies to pattern rows".into(),
-                    );
-                }
-                Some(Threads::Word(w)) if w != "max" && w != "value" => {
-                    return bad(
-                        &field("threads"),
-                        format!("expected a number, \"max\" or \"value\", found \"{w}\""),
-                    );
-                }
-                _ => {}
             }
         }
         let keys: Vec<&str> = self.rows.iter().filter_map(|r| r.key.as_deref()).collect();
@@ -353,29 +378,16 @@ struct Row<'s> {
     label: String,
     key: Option<&'s str>,
     ids: BTreeMap<&'s str, String>,
-    threads: Option<RowThreads>,
+    threads: Option<catalog::Threads>,
     reference: Option<&'s BTreeMap<String, String>>,
-}
-
-enum RowThreads {
-    Count(u32),
-    Max,
-}
-
-impl RowThreads {
-    fn for_run(&self, run: &Run) -> Option<u32> {
-        match self {
-            RowThreads::Count(n) => Some(*n),
-            RowThreads::Max => run.context.cpu.available_parallelism,
-        }
-    }
 }
 
 fn expand_rows<'s>(spec: &'s TableSpec, indexes: &[RunIndex<'_>]) -> Vec<Row<'s>> {
     let source = spec.source_names()[0];
-    let fixed_threads = |threads: &Option<Threads>| match threads {
-        Some(Threads::Count(n)) => Some(RowThreads::Count(*n)),
-        Some(Threads::Word(w)) if w == "max" => Some(RowThreads::Max),
+    // Checked by `TableSpec::check`, so `typed` cannot fail here.
+    let typed = |threads: &Option<Threads>| threads.as_ref().and_then(|t| t.typed().ok());
+    let fixed_threads = |threads: &Option<Threads>| match typed(threads) {
+        Some(RowThreads::Fixed(t)) => Some(t),
         _ => None,
     };
     let mut rows = Vec::new();
@@ -394,12 +406,9 @@ fn expand_rows<'s>(spec: &'s TableSpec, indexes: &[RunIndex<'_>]) -> Vec<Row<'s>
             matches.sort_by(|a, b| natural_cmp(&a.id.full_id(), &b.id.full_id()));
             for bench in matches {
                 let value = bench.id.value.as_deref().unwrap_or("");
-                let threads = match &row.threads {
-                    Some(Threads::Word(w)) if w == "value" => match value {
-                        "max" => Some(RowThreads::Max),
-                        v => v.parse().ok().filter(|n| *n > 0).map(RowThreads::Count),
-                    },
-                    other => fixed_threads(other),
+                let threads = match typed(&row.threads) {
+                    Some(RowThreads::FromValue) => catalog::Threads::parse(value),
+                    _ => fixed_threads(&row.threads),
                 };
                 let label = row
                     .label
@@ -508,7 +517,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
                         num.zip(den).map(|(n, d)| format::ratio(n / d))
                     }
                     DerivedKind::Efficiency => {
-                        let threads = row.threads.as_ref().and_then(|t| t.for_run(index.run));
+                        let threads = row.threads.and_then(|t| t.for_run(index.run));
                         speedup().zip(threads).map(|(s, threads)| {
                             let mut text = format::percent(s / f64::from(threads));
                             let cores = index.run.context.cpu.available_parallelism;
@@ -698,63 +707,17 @@ fn metric_names(benches: &[Option<&Benchmark>]) -> Vec<String> {
     names
 }
 
-/// A non-time metric with its unit: ratios as `5.2x`, bytes with prefixes.
+/// A non-time metric with its unit: ratios as `5.2x`, bytes with prefixes,
+/// other quantities with three to four significant digits (`98.48 %`).
 pub fn metric_value(metric: &Metric) -> String {
     if !metric.value.is_finite() {
         return format::NOT_A_NUMBER.to_owned();
     }
     match metric.unit.as_str() {
         "x" => format::ratio(metric.value),
-        "bytes" | "B" => {
-            let text = format::rate(metric.value, "B");
-            text.trim_end_matches("/s").to_owned()
-        }
-        "" => format!("{}", metric.value),
-        unit => format!("{} {unit}", metric.value),
-    }
-}
-
-/// Sections in the order the doc presents them; other suites after, by name.
-pub fn suite_rank(suite: &str) -> usize {
-    match suite {
-        "cpu" => 0,
-        "uuid" => 1,
-        "compress" => 2,
-        "async" => 3,
-        _ => 4,
-    }
-}
-
-/// Compares strings with runs of digits as numbers: `a/2` < `a/10`. Ties
-/// (`a02` and `a2`) fall back to plain order, so distinct names never compare
-/// equal.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    natural_only(a, b).then_with(|| a.cmp(b))
-}
-
-fn natural_only(mut a: &str, mut b: &str) -> Ordering {
-    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    loop {
-        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
-            return a.len().cmp(&b.len());
-        };
-        let (da, db) = (digits(a), digits(b));
-        if da > 0 && db > 0 {
-            let (na, nb) = (
-                a[..da].trim_start_matches('0'),
-                b[..db].trim_start_matches('0'),
-            );
-            let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
-            if order != Ordering::Equal {
-                return order;
-            }
-            (a, b) = (&a[da..], &b[db..]);
-        } else {
-            if ca != cb {
-                return ca.cmp(&cb);
-            }
-            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
-        }
+        "bytes" | "B" => format::bytes(metric.value),
+        "" => format::number(metric.value),
+        unit => format!("{} {unit}", format::number(metric.value)),
     }
 }
 
@@ -1045,17 +1008,5 @@ mod tests {
         assert!(glob_match("a/*-3/*", "a/zstd-3/json"));
         assert!(!glob_match("cpu/kernel/*", "cpu/kernel/rayon/8"));
         assert!(!glob_match("cpu/*/rayon", "cpu/kernel/x/rayon"));
-    }
-
-    #[test]
-    fn natural_order_compares_numbers_by_value() {
-        let mut names = vec!["rayon/10", "rayon/max", "rayon/2", "rayon/1", "rayon/02x"];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            names,
-            ["rayon/1", "rayon/2", "rayon/02x", "rayon/10", "rayon/max"]
-        );
-        assert_eq!(natural_cmp("a", "a"), Ordering::Equal);
-        assert_eq!(natural_cmp("a1", "a"), Ordering::Greater);
     }
 }

@@ -4,18 +4,32 @@
 //! the same codecs beside it.
 //!
 //! One payload is drawn (ratios of different payloads do not share an
-//! axis): the first of [`PREFERRED_PAYLOADS`] present, else the first one
-//! found. The per-group charts and tables cover every payload.
+//! axis): the first of the catalog's `payloads` present, else the first one
+//! found. The per-group charts and tables cover every payload. The groups,
+//! payloads and metric name come from `[charts.compression]` in `catalog.toml`.
 
 use plotters::prelude::*;
 
 use super::bars::{self, Bar, BarChart, Series};
 use super::{Chart, draw};
+use crate::catalog::{self, CompressionChart, pattern_group};
 use crate::format;
 use crate::model::{Benchmark, Run, Throughput};
 use draw::{LegendEntry, Mark, ValueAxis};
 
-pub(crate) const PREFERRED_PAYLOADS: [&str; 4] = ["json-1m", "json-100k", "logs-1m", "logs-100k"];
+fn spec() -> &'static CompressionChart {
+    &catalog::get().charts.compression
+}
+
+/// `compress/compress`, the group of the compression benchmarks.
+fn compress_group() -> &'static str {
+    pattern_group(&spec().compress)
+}
+
+/// `compress/decompress`.
+fn decompress_group() -> &'static str {
+    pattern_group(&spec().decompress)
+}
 
 /// Bytes processed per iteration, when criterion knows them.
 fn bytes(b: &Benchmark) -> Option<f64> {
@@ -40,11 +54,11 @@ fn speed(b: &Benchmark) -> Option<Bar> {
 fn ratio(b: &Benchmark) -> Option<f64> {
     b.metrics
         .iter()
-        .find(|m| m.name == "ratio")
+        .find(|m| m.name == spec().ratio_metric)
         .and_then(|m| draw::positive(m.value))
 }
 
-/// (codec, payload) of a `compress/compress/...` benchmark.
+/// (codec, payload) of a `<group>/<codec>/<payload>` benchmark.
 fn codec_payload(b: &Benchmark, group: &str) -> Option<(String, String)> {
     (b.id.group == group).then_some(())?;
     Some((b.id.function.clone()?, b.id.value.clone()?))
@@ -55,7 +69,7 @@ pub(crate) fn payload(runs: &[Run]) -> Option<String> {
     let mut found: Vec<String> = Vec::new();
     for run in runs {
         for b in &run.benchmarks {
-            if let Some((_, p)) = codec_payload(b, "compress/compress")
+            if let Some((_, p)) = codec_payload(b, compress_group())
                 && ratio(b).is_some()
                 && speed(b).is_some()
                 && !found.contains(&p)
@@ -64,14 +78,15 @@ pub(crate) fn payload(runs: &[Run]) -> Option<String> {
             }
         }
     }
-    PREFERRED_PAYLOADS
+    spec()
+        .payloads
         .iter()
         .find(|p| found.iter().any(|f| f == *p))
         .map(|p| (*p).to_owned())
         .or_else(|| found.into_iter().next())
 }
 
-/// Codecs in their order of first appearance for this payload and group.
+/// Codecs of this payload and group, in natural order (`zstd-3` before `zstd-19`).
 fn codecs(runs: &[Run], group: &str, payload: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for run in runs {
@@ -84,6 +99,7 @@ fn codecs(runs: &[Run], group: &str, payload: &str) -> Vec<String> {
             }
         }
     }
+    out.sort_by(|a, b| crate::order::natural_cmp(a, b));
     out
 }
 
@@ -101,16 +117,17 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
             id: "compression".into(),
             title: "Compression: ratio vs speed".into(),
             svg: None,
-            notes: vec![
-                "No data: needs compress/compress/<codec>/<payload> benchmarks with a byte \
-                 throughput and a `ratio` metric."
-                    .into(),
-            ],
+            notes: vec![format!(
+                "No data: needs {}/<codec>/<payload> benchmarks with a byte throughput and a \
+                 `{}` metric.",
+                compress_group(),
+                spec().ratio_metric
+            )],
         }]);
     };
     let (shown, runs_note) = draw::series_runs(runs);
     let mut out = vec![trade_off(shown, &payload, runs_note.clone())?];
-    let decompress_codecs = codecs(shown, "compress/decompress", &payload);
+    let decompress_codecs = codecs(shown, decompress_group(), &payload);
     let title = format!("Decompression speed, payload {payload}");
     let svg = bars::render(&BarChart {
         title: title.clone(),
@@ -123,7 +140,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                 bars: decompress_codecs
                     .iter()
                     .map(|c| {
-                        draw::find(run, &format!("compress/decompress/{c}/{payload}"))
+                        draw::find(run, &format!("{}/{c}/{payload}", decompress_group()))
                             .and_then(speed)
                     })
                     .collect(),
@@ -134,7 +151,8 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
     let mut notes: Vec<String> = runs_note.into_iter().collect();
     if svg.is_none() {
         notes.push(format!(
-            "No data: no compress/decompress/<codec>/{payload} benchmark with a byte throughput."
+            "No data: no {}/<codec>/{payload} benchmark with a byte throughput.",
+            decompress_group()
         ));
     }
     out.push(Chart {
@@ -155,14 +173,14 @@ struct Point {
 
 fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<Chart, String> {
     let title = format!("Compression ratio vs compression speed, payload {payload}");
-    let codecs = codecs(runs, "compress/compress", payload);
+    let codecs = codecs(runs, compress_group(), payload);
     let series: Vec<Vec<Point>> = runs
         .iter()
         .map(|run| {
             codecs
                 .iter()
                 .filter_map(|c| {
-                    let b = draw::find(run, &format!("compress/compress/{c}/{payload}"))?;
+                    let b = draw::find(run, &format!("{}/{c}/{payload}", compress_group()))?;
                     Some(Point {
                         codec: c.clone(),
                         speed: speed(b)?.value,

@@ -43,6 +43,8 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                 }
             }
         }
+        // As the group's table lists them: `1us, 10us, 100us, 1ms`, not as text.
+        names.sort_by(|a, b| tables::natural_cmp(a, b));
         let mut notes: Vec<String> = runs_note.iter().cloned().collect();
         if names.len() > MAX_BENCHMARKS {
             notes.push(format!(

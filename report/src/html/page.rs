@@ -11,6 +11,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::{ChartSection, HtmlError, chart_sections, reference_index};
+use crate::facts;
 use crate::model::{BuildContext, Run};
 use crate::tables::{self, Table, TableSpec};
 
@@ -58,17 +59,16 @@ struct RunContext {
     rows: Vec<(String, String)>,
 }
 
-const UNKNOWN: &str = "unknown";
-
 fn or_unknown(v: Option<impl ToString>) -> String {
-    v.map_or_else(|| UNKNOWN.to_owned(), |v| v.to_string())
+    v.map_or_else(|| facts::UNKNOWN.to_owned(), |v| v.to_string())
 }
 
+/// The run list's short commit: 12 hex digits, `(dirty)` when it was.
 fn commit(ctx: &BuildContext) -> String {
     match (&ctx.git.commit, ctx.git.dirty) {
         (Some(c), Some(true)) => format!("{} (dirty)", short(c)),
         (Some(c), _) => short(c).to_owned(),
-        (None, _) => UNKNOWN.to_owned(),
+        (None, _) => facts::UNKNOWN.to_owned(),
     }
 }
 
@@ -76,116 +76,12 @@ fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
-fn list(items: &[String]) -> String {
-    if items.is_empty() {
-        "none recorded".to_owned()
-    } else {
-        items.join(", ")
-    }
-}
-
-fn gib(bytes: u64) -> String {
-    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
-}
-
+/// Every fact of the run ([`facts::facts`]) as a label/value row.
 fn context_rows(run: &Run) -> Vec<(String, String)> {
-    let c = &run.context;
-    let t = &c.toolchain;
-    let p = &c.profile;
-    let os_parts: Vec<&str> = [&c.os.name, &c.os.version, &c.os.kernel]
+    facts::facts(run)
         .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    let os = if os_parts.is_empty() {
-        UNKNOWN.to_owned()
-    } else {
-        os_parts.join(", ")
-    };
-    let mut rows = vec![
-        ("Toolchain".into(), or_unknown(t.release.as_ref())),
-        (
-            "rustup toolchain".into(),
-            or_unknown(t.rustup_toolchain.as_ref()),
-        ),
-        (
-            "rustc commit".into(),
-            match (&t.commit_hash, &t.commit_date) {
-                (Some(h), Some(d)) => format!("{} ({d})", short(h)),
-                (h, _) => or_unknown(h.as_deref().map(short)),
-            },
-        ),
-        ("LLVM".into(), or_unknown(t.llvm_version.as_ref())),
-        ("Host".into(), or_unknown(t.host.as_ref())),
-        ("Target".into(), or_unknown(c.target.as_ref())),
-        (
-            "target-cpu".into(),
-            c.target_cpu
-                .clone()
-                .unwrap_or_else(|| "generic (not set)".into()),
-        ),
-        (
-            "RUSTFLAGS".into(),
-            c.rustflags.clone().unwrap_or_else(|| "not set".into()),
-        ),
-        (
-            "Profile".into(),
-            format!(
-                "{}: opt-level {}, lto {}, codegen-units {}, debug {}, panic {}",
-                or_unknown(p.name.as_ref()),
-                or_unknown(p.opt_level.as_ref()),
-                or_unknown(p.lto.as_ref()),
-                or_unknown(p.codegen_units),
-                or_unknown(p.debug.as_ref()),
-                or_unknown(p.panic.as_ref()),
-            ),
-        ),
-        ("CPU".into(), or_unknown(c.cpu.model.as_ref())),
-        (
-            "Cores".into(),
-            format!(
-                "{} physical, {} logical, {} available to the benchmarks",
-                or_unknown(c.cpu.physical_cores),
-                or_unknown(c.cpu.logical_cpus),
-                or_unknown(c.cpu.available_parallelism),
-            ),
-        ),
-        ("CPU features".into(), list(&c.cpu.features)),
-        ("Memory".into(), or_unknown(c.memory_bytes.map(gib))),
-        ("OS".into(), os),
-        ("Codecs".into(), list(&c.codecs)),
-        (
-            "Library versions".into(),
-            if c.libraries.is_empty() {
-                "none recorded".into()
-            } else {
-                c.libraries
-                    .iter()
-                    .map(|(k, v)| format!("{k} {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        ),
-        ("Commit".into(), commit(c)),
-        ("Recorded at".into(), or_unknown(c.recorded_at.as_ref())),
-        ("Criterion baseline".into(), run.baseline.clone()),
-        ("Benchmarks".into(), run.benchmarks.len().to_string()),
-    ];
-    if let Some(r) = &run.resources {
-        rows.push((
-            "Resources".into(),
-            format!(
-                "wall {}, CPU {}, peak memory {}",
-                or_unknown(r.wall_seconds.map(|s| format!("{s:.1} s"))),
-                or_unknown(r.cpu_seconds.map(|s| format!("{s:.1} s"))),
-                or_unknown(
-                    r.peak_memory_bytes
-                        .map(|b| format!("{:.0} MiB", b as f64 / 1048576.0))
-                ),
-            ),
-        ));
-    }
-    rows
+        .map(|f| (f.label.to_owned(), f.value))
+        .collect()
 }
 
 /// The whole HTML document for these runs.

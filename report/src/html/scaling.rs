@@ -2,26 +2,24 @@
 //! run, for rayon and for scoped threads, with the ideal (linear) speedup and
 //! each machine's available parallelism marked.
 //!
-//! Speedup = time of `cpu/kernel/serial/1` / time of
-//! `cpu/kernel/{rayon,scoped}/<threads>`; `max` threads is the run's
-//! `available_parallelism` (a point is left out when that is unknown, never
+//! Speedup = time of the catalog's serial kernel (`cpu/kernel/serial/1`) /
+//! time of `cpu/kernel/{rayon,scoped}/<threads>` (`[charts.scaling]` in
+//! `catalog.toml`); `max` threads is the run's `available_parallelism`
+//! ([`Threads::for_run`]: a point is left out when that is unknown, never
 //! guessed).
 
 use plotters::prelude::*;
 
 use super::{Chart, draw};
+use crate::catalog::{self, Threads};
 use crate::model::Run;
 use draw::{LegendEntry, Mark};
-
-const SERIAL: &str = "cpu/kernel/serial/1";
-const VARIANTS: [&str; 2] = ["rayon", "scoped"];
-const THREADS: [&str; 5] = ["1", "2", "4", "8", "max"];
 
 /// One line: a run's speedups for one threading variant.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Line {
     pub run: usize,
-    pub variant: &'static str,
+    pub variant: String,
     /// (threads, speedup), sorted by threads.
     pub points: Vec<(f64, f64)>,
 }
@@ -29,23 +27,26 @@ pub(crate) struct Line {
 /// The speedup lines of every run that has the serial kernel and at least
 /// one parallel point.
 pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
+    let spec = &catalog::get().charts.scaling;
     let mut out = Vec::new();
     for (r, run) in runs.iter().enumerate() {
-        let Some(serial) = draw::find(run, SERIAL).and_then(|b| draw::positive(b.typical.point))
+        let Some(serial) =
+            draw::find(run, &spec.serial).and_then(|b| draw::positive(b.typical.point))
         else {
             continue;
         };
-        let max = run.context.cpu.available_parallelism;
-        for variant in VARIANTS {
-            let mut points: Vec<(f64, f64)> = THREADS
+        for variant in &spec.variants {
+            let mut points: Vec<(f64, f64)> = spec
+                .threads
                 .iter()
-                .filter_map(|t| {
-                    let threads = match *t {
-                        "max" => f64::from(max?),
-                        n => n.parse().ok()?,
-                    };
-                    let b = draw::find(run, &format!("cpu/kernel/{variant}/{t}"))?;
-                    Some((threads, serial / draw::positive(b.typical.point)?))
+                .filter_map(|word| {
+                    let threads = Threads::parse(word)?.for_run(run)?;
+                    let id = spec
+                        .parallel
+                        .replace("{variant}", variant)
+                        .replace("{threads}", word);
+                    let b = draw::find(run, &id)?;
+                    Some((f64::from(threads), serial / draw::positive(b.typical.point)?))
                 })
                 .collect();
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -53,7 +54,7 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
             if !points.is_empty() {
                 out.push(Line {
                     run: r,
-                    variant,
+                    variant: variant.clone(),
                     points,
                 });
             }
@@ -68,8 +69,13 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
     let lines = lines(shown);
     let mut notes: Vec<String> = runs_note.into_iter().collect();
     if lines.is_empty() {
+        let spec = &catalog::get().charts.scaling;
         notes.push(format!(
-            "No data: needs {SERIAL} and cpu/kernel/{{rayon,scoped}}/<threads> in at least one run."
+            "No data: needs {} and {} in at least one run.",
+            spec.serial,
+            spec.parallel
+                .replace("{variant}", &format!("{{{}}}", spec.variants.join(",")))
+                .replace("{threads}", "<threads>")
         ));
         return Ok(Chart {
             id: "scaling".into(),
@@ -107,7 +113,7 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
             // characters), and must not take "rayon"/"scoped" with it.
             text: draw::label(&format!("{} · {}", l.variant, shown[l.run].label), 44),
             colour: draw::colour(l.run),
-            mark: mark(l.variant),
+            mark: mark(&l.variant),
         });
     }
     legend.push(LegendEntry {
@@ -173,7 +179,7 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
         ))?;
         for l in &lines {
             let colour = draw::colour(l.run);
-            if l.variant == "rayon" {
+            if solid(&l.variant) {
                 cc.draw_series(LineSeries::new(l.points.clone(), colour.stroke_width(2)))?;
                 cc.draw_series(l.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))?;
             } else {
@@ -201,8 +207,14 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
     })
 }
 
+/// The catalog's first variant (rayon) is drawn solid with dots, the others
+/// dashed with triangles.
+fn solid(variant: &str) -> bool {
+    catalog::get().charts.scaling.variants.first().map(String::as_str) == Some(variant)
+}
+
 fn mark(variant: &str) -> Mark {
-    if variant == "rayon" {
+    if solid(variant) {
         Mark::Dot
     } else {
         Mark::Triangle

@@ -1,10 +1,12 @@
 //! UUIDs: what one id costs with each generator (`uuid/generate/<generator>/<n>`),
 //! and what the key kind does to SQLite: insert time per row and file size
 //! (`uuid/sqlite-insert/{v4,v7,int}/<rows already in table>` with its
-//! `db_bytes` metric).
+//! `db_bytes` metric). Groups and metric come from `[charts.uuid]` in
+//! `catalog.toml`.
 
 use super::bars::{self, Bar, BarChart, Series};
 use super::{Chart, draw};
+use crate::catalog::{self, pattern_group};
 use crate::format;
 use crate::model::{Benchmark, Run, Throughput};
 
@@ -47,7 +49,7 @@ fn metric(b: &Benchmark, name: &str) -> Option<Bar> {
     })
 }
 
-/// Members (`function/value`) of a group in order of first appearance.
+/// Members (`function/value`) of a group in natural order (`10000` before `100000`).
 fn members(runs: &[Run], group: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for run in runs {
@@ -61,6 +63,9 @@ fn members(runs: &[Run], group: &str) -> Vec<(String, String)> {
             }
         }
     }
+    out.sort_by(|a, b| {
+        crate::order::natural_cmp(&a.0, &b.0).then_with(|| crate::order::natural_cmp(&a.1, &b.1))
+    });
     out
 }
 
@@ -113,11 +118,16 @@ fn bar_chart(runs: &[Run], spec: &Spec<'_>, mut notes: Vec<String>) -> Result<Ch
 pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
     let (shown, runs_note) = draw::series_runs(runs);
     let notes: Vec<String> = runs_note.into_iter().collect();
-    let generate = members(shown, "uuid/generate");
-    let sqlite = members(shown, "uuid/sqlite-insert");
+    let spec = &catalog::get().charts.uuid;
+    let (generate_group, sqlite_group) = (
+        pattern_group(&spec.generate),
+        pattern_group(&spec.sqlite_insert),
+    );
+    let generate = members(shown, generate_group);
+    let sqlite = members(shown, sqlite_group);
     let sqlite_label = |(f, v): &(String, String)| format!("{f} keys, {v} rows before");
     let generator = |(f, _): &(String, String)| f.clone();
-    let db_bytes = |b: &Benchmark| metric(b, "db_bytes");
+    let db_bytes = |b: &Benchmark| metric(b, &spec.size_metric);
     Ok(vec![
         bar_chart(
             shown,
@@ -125,7 +135,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                 id: "uuid-generate",
                 title: "UUID generation: cost per id",
                 axis: "time per id; lower is better",
-                group: "uuid/generate",
+                group: generate_group,
                 members: &generate,
                 category: &generator,
                 value: &per_item,
@@ -139,7 +149,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                 id: "uuid-sqlite-insert",
                 title: "SQLite insert: time per row by primary-key kind",
                 axis: "time per inserted row; lower is better",
-                group: "uuid/sqlite-insert",
+                group: sqlite_group,
                 members: &sqlite,
                 category: &sqlite_label,
                 value: &per_item,
@@ -153,7 +163,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                 id: "uuid-sqlite-size",
                 title: "SQLite file size by primary-key kind (db_bytes)",
                 axis: "database file size; lower is better",
-                group: "uuid/sqlite-insert",
+                group: sqlite_group,
                 members: &sqlite,
                 category: &sqlite_label,
                 value: &db_bytes,
@@ -164,25 +174,9 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
     ])
 }
 
-/// A byte count with a binary prefix: `512 B`, `1.50 MiB`.
+/// A byte count with a binary prefix: `512 B`, `1.50 MiB` ([`format::bytes`]).
 pub(crate) fn size_bytes(n: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    if !n.is_finite() {
-        return format::NOT_A_NUMBER.to_owned();
-    }
-    let mut v = n;
-    let mut unit = 0;
-    while v.abs() >= 1024.0 && unit + 1 < UNITS.len() {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{v:.0} B")
-    } else if v.abs() >= 100.0 {
-        format!("{v:.0} {}", UNITS[unit])
-    } else {
-        format!("{v:.2} {}", UNITS[unit])
-    }
+    format::bytes(n)
 }
 
 #[cfg(test)]
@@ -193,6 +187,6 @@ mod tests {
     fn sizes_use_binary_prefixes() {
         assert_eq!(size_bytes(512.0), "512 B");
         assert_eq!(size_bytes(1536.0), "1.50 KiB");
-        assert_eq!(size_bytes(300.0 * 1024.0 * 1024.0), "300 MiB");
+        assert_eq!(size_bytes(300.0 * 1024.0 * 1024.0), "300.0 MiB");
     }
 }

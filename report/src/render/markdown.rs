@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::facts;
 use crate::model::Run;
 use crate::render::{escape_markdown, pad, width};
 use crate::tables::{MISSING, Table, TableSpec, doc_tables, group_tables};
@@ -64,57 +65,40 @@ pub fn render(runs: &[Run], specs: &[TableSpec]) -> Result<String, MarkdownError
     Ok(tera.render(TEMPLATE_NAME, &context)?)
 }
 
+/// The facts ([`facts::facts`]) the runs table shows, one column each after
+/// the label: what tells the columns of the other tables apart.
+const RUNS_TABLE_FACTS: [&str; 8] = [
+    "toolchain",
+    "target",
+    "target-cpu",
+    "cpu",
+    "cores",
+    "git",
+    "baseline",
+    "benchmarks",
+];
+
 /// What produced each column: label, toolchain, target, CPU, commit.
 fn runs_table(runs: &[Run]) -> String {
-    let columns: Vec<String> = [
-        "Label",
-        "Toolchain",
-        "Target",
-        "Target CPU",
-        "CPU",
-        "Cores",
-        "Commit",
-        "Data",
-        "Benchmarks",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".to_owned());
+    let Some(first) = runs.first() else {
+        return pipe_table(&["Label".to_owned()], &[]);
+    };
+    let labels = facts::facts(first);
+    let mut columns = vec!["Label".to_owned()];
+    for key in RUNS_TABLE_FACTS {
+        let label = labels.iter().find(|f| f.key == key).map_or(key, |f| f.label);
+        columns.push(label.to_owned());
+    }
     let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|run| {
-            let ctx = &run.context;
-            let toolchain = match (&ctx.toolchain.release, &ctx.toolchain.rustup_toolchain) {
-                (Some(release), Some(name)) if release != name => format!("{release} ({name})"),
-                (release, name) => unknown(&release.clone().or_else(|| name.clone())),
-            };
-            let commit = match (&ctx.git.commit, ctx.git.dirty) {
-                (Some(c), Some(true)) => format!("{} (dirty)", short(c)),
-                (Some(c), _) => short(c),
-                (None, _) => "unknown".to_owned(),
-            };
-            vec![
-                run.label.clone(),
-                toolchain,
-                unknown(&ctx.target),
-                ctx.target_cpu
-                    .clone()
-                    .unwrap_or_else(|| "generic".to_owned()),
-                unknown(&ctx.cpu.model),
-                ctx.cpu
-                    .available_parallelism
-                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
-                commit,
-                run.baseline.clone(),
-                run.benchmarks.len().to_string(),
-            ]
+            let facts = facts::facts(run);
+            let mut row = vec![run.label.clone()];
+            row.extend(RUNS_TABLE_FACTS.iter().map(|key| facts::value(&facts, key)));
+            row
         })
         .collect();
     pipe_table(&columns, &rows)
-}
-
-fn short(commit: &str) -> String {
-    commit.chars().take(12).collect()
 }
 
 /// A GitHub-flavoured pipe table: cells escaped and padded so the source

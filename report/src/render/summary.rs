@@ -9,10 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalog;
+use crate::facts::{self, Section};
 use crate::format;
-use crate::model::{Benchmark, BuildContext, Run};
+use crate::model::{Benchmark, Run};
 use crate::render::{pad, shorten, width};
-use crate::tables::{metric_value, suite_rank};
+use crate::order::{natural_cmp, suite_rank};
+use crate::tables::metric_value;
 
 /// Width of the `=` rules, as in the doc.
 const RULE: usize = 90;
@@ -44,6 +47,10 @@ pub fn render(run: &Run) -> String {
         out.push_str("\nNo benchmarks in this run.\n");
     }
     let mut unreliable = false;
+    for benches in suites.values_mut() {
+        // Values in natural order (`1us, 10us, 100us`, `1000, 10000`), as every renderer lists them.
+        benches.sort_by(|a, b| natural_cmp(&a.id.full_id(), &b.id.full_id()));
+    }
     for ((_, suite), benches) in &suites {
         out.push_str(&format!(
             "\n>>> {} benchmarks ({})\n",
@@ -62,142 +69,26 @@ pub fn render(run: &Run) -> String {
     out
 }
 
-/// The doc's section names for our suites; others by their own name.
+/// The doc's section names for our suites (the catalog's titles); others by
+/// their own name.
 fn suite_title(suite: &str) -> String {
-    match suite {
-        "cpu" => "CPU".to_owned(),
-        "uuid" => "UUID".to_owned(),
-        "compress" => "Compression".to_owned(),
-        "async" => "Async".to_owned(),
-        other => one_line(other),
-    }
+    one_line(catalog::get().suite_title(suite))
 }
 
+/// The run's facts ([`facts::facts`]): build facts one per line, the lists
+/// under "Available Features".
 fn header(out: &mut String, run: &Run) {
-    let ctx: &BuildContext = &run.context;
-    let unknown = || "unknown".to_owned();
-    let opt = |v: &Option<String>| v.as_deref().map_or_else(unknown, one_line);
-    let count = |v: Option<u32>| v.map_or_else(unknown, |n| n.to_string());
-
-    let tc = &ctx.toolchain;
-    let mut toolchain = format!("rustc {}", opt(&tc.release));
-    let commit: Vec<String> = [&tc.commit_hash, &tc.commit_date]
-        .into_iter()
-        .flatten()
-        .map(|s| one_line(s).chars().take(12).collect())
-        .collect();
-    if !commit.is_empty() {
-        toolchain.push_str(&format!(" ({})", commit.join(" ")));
+    let facts = facts::facts(run);
+    for fact in facts.iter().filter(|f| f.section == Section::Build) {
+        out.push_str(&format!(
+            "{:<16}{}\n",
+            format!("{}:", fact.label),
+            one_line(&fact.value)
+        ));
     }
-    if let Some(llvm) = &tc.llvm_version {
-        toolchain.push_str(&format!(", LLVM {}", one_line(llvm)));
-    }
-    if let Some(name) = tc
-        .rustup_toolchain
-        .as_ref()
-        .filter(|n| tc.release.as_ref() != Some(n))
-    {
-        toolchain.push_str(&format!(" [{}]", one_line(name)));
-    }
-
-    let p = &ctx.profile;
-    let mut settings = Vec::new();
-    for (name, value) in [
-        ("opt-level", &p.opt_level),
-        ("lto", &p.lto),
-        ("debug", &p.debug),
-        ("panic", &p.panic),
-    ] {
-        if let Some(v) = value {
-            settings.push(format!("{name} {}", one_line(v)));
-        }
-    }
-    if let Some(cgu) = p.codegen_units {
-        settings.push(format!("codegen-units {cgu}"));
-    }
-    let mut profile = opt(&p.name);
-    if !settings.is_empty() {
-        profile.push_str(&format!(" ({})", settings.join(", ")));
-    }
-
-    let cpu = &ctx.cpu;
-    let cores = format!(
-        "{} physical, {} logical, available parallelism {}",
-        count(cpu.physical_cores),
-        count(cpu.logical_cpus),
-        count(cpu.available_parallelism)
-    );
-    let memory = ctx.memory_bytes.map_or_else(unknown, |b| {
-        format::rate(b as f64, "B")
-            .trim_end_matches("/s")
-            .to_owned()
-    });
-    let mut os = opt(&ctx.os.name);
-    if let Some(version) = &ctx.os.version {
-        os.push_str(&format!(" ({})", one_line(version)));
-    }
-    if let Some(kernel) = &ctx.os.kernel {
-        os.push_str(&format!(", kernel {}", one_line(kernel)));
-    }
-    let mut git = opt(&ctx.git.commit);
-    match ctx.git.dirty {
-        Some(true) => git.push_str(" (dirty: uncommitted changes)"),
-        Some(false) => git.push_str(" (clean)"),
-        None => {}
-    }
-
-    let lines = [
-        ("Toolchain", toolchain),
-        ("Target", opt(&ctx.target)),
-        // No target-cpu flag means rustc's generic baseline for the target.
-        (
-            "Target CPU",
-            ctx.target_cpu
-                .as_deref()
-                .map_or_else(|| "generic (default)".to_owned(), one_line),
-        ),
-        (
-            "RUSTFLAGS",
-            ctx.rustflags
-                .as_deref()
-                .map_or_else(|| "(none)".to_owned(), one_line),
-        ),
-        ("Profile", profile),
-        ("CPU", opt(&cpu.model)),
-        ("Cores", cores),
-        ("Memory", memory),
-        ("OS", os),
-        ("Git commit", git),
-        ("Recorded", opt(&ctx.recorded_at)),
-        ("Criterion data", one_line(&run.baseline)),
-    ];
-    for (name, value) in lines {
-        out.push_str(&format!("{:<16}{value}\n", format!("{name}:")));
-    }
-
     out.push_str("\nAvailable Features:\n");
-    let list = |items: &[String]| {
-        if items.is_empty() {
-            "unknown".to_owned()
-        } else {
-            items
-                .iter()
-                .map(|s| one_line(s))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
-    let libraries: Vec<String> = ctx
-        .libraries
-        .iter()
-        .map(|(name, version)| format!("{} {}", one_line(name), one_line(version)))
-        .collect();
-    for (name, value) in [
-        ("CPU features", list(&cpu.features)),
-        ("codecs", list(&ctx.codecs)),
-        ("libraries", list(&libraries)),
-    ] {
-        wrapped(out, &format!("  - {name}: "), &value);
+    for fact in facts.iter().filter(|f| f.section == Section::Features) {
+        wrapped(out, &format!("  - {}: ", fact.label), &one_line(&fact.value));
     }
 }
 
