@@ -17,13 +17,86 @@
 //! instead of as a confusing type error.
 //!
 //! Every error names the file it came from.
+//!
+//! This is also the only module that knows criterion's layout on disk: a
+//! benchmark folder holds one folder per baseline (`new/`, `base/`, a name
+//! given with `--save-baseline`) with the files below, and criterion's own
+//! HTML goes to `report/` folders ([`BaselineFiles`], [`holds_files`],
+//! [`is_html_report`], [`written_since`]). The `tidy` test keeps the file
+//! names out of every other module.
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+/// The baseline criterion writes on every run.
+pub const LATEST_BASELINE: &str = "new";
+
+/// The benchmark's id and throughput.
+pub const BENCHMARK_FILE: &str = "benchmark.json";
+/// Point estimates with confidence intervals.
+pub const ESTIMATES_FILE: &str = "estimates.json";
+/// Iteration counts and times of each sample.
+pub const SAMPLE_FILE: &str = "sample.json";
+/// Tukey fences (not read by the report; written by [`crate::synth`] for realism).
+pub const TUKEY_FILE: &str = "tukey.json";
+
+/// The folder name criterion's HTML report uses, which is never a baseline.
+pub const HTML_REPORT_DIR: &str = "report";
+
+/// Paths of the files `report` reads in one baseline folder of a benchmark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaselineFiles {
+    pub benchmark: PathBuf,
+    pub estimates: PathBuf,
+    pub sample: PathBuf,
+}
+
+impl BaselineFiles {
+    /// The files of `baseline` (`new`, `base`, …) in benchmark folder `folder`.
+    pub fn new(folder: &Path, baseline: &str) -> Self {
+        let dir = folder.join(baseline);
+        BaselineFiles {
+            benchmark: dir.join(BENCHMARK_FILE),
+            estimates: dir.join(ESTIMATES_FILE),
+            sample: dir.join(SAMPLE_FILE),
+        }
+    }
+
+    fn all(&self) -> [&Path; 3] {
+        [&self.benchmark, &self.estimates, &self.sample]
+    }
+}
+
+/// Whether a baseline folder holds at least one of criterion's files (which
+/// makes its parent a benchmark folder). Links are not followed, but a link
+/// counts as present so that `ingest` can warn about it.
+pub fn holds_files(baseline_dir: &Path) -> bool {
+    [BENCHMARK_FILE, ESTIMATES_FILE, SAMPLE_FILE]
+        .iter()
+        .any(|f| fs::symlink_metadata(baseline_dir.join(f)).is_ok())
+}
+
+/// Whether `dir` is one of criterion's HTML report folders (`report/` with
+/// an `index.html`), not a benchmark.
+pub fn is_html_report(dir: &Path) -> bool {
+    dir.file_name().is_some_and(|n| n == HTML_REPORT_DIR) && dir.join("index.html").exists()
+}
+
+/// Whether criterion wrote the latest data of benchmark folder `bench_dir`
+/// at or after `since` (by the modification times of its `new/` files).
+pub fn written_since(bench_dir: &Path, since: SystemTime) -> bool {
+    BaselineFiles::new(bench_dir, LATEST_BASELINE)
+        .all()
+        .iter()
+        .filter_map(|f| fs::metadata(f).ok())
+        .filter_map(|meta| meta.modified().ok())
+        .any(|t| t >= since)
+}
 
 /// Largest criterion file read. Real ones are a few KiB (a `sample.json` of
 /// 100 samples is under 4 KiB); a bigger file is not criterion's.
@@ -206,17 +279,17 @@ fn parse<T: DeserializeOwned>(
 
 /// Parses `benchmark.json` bytes; `path` names the file in errors.
 pub fn parse_benchmark(path: &Path, bytes: &[u8]) -> Result<BenchmarkFile, CriterionError> {
-    parse(path, "benchmark.json", bytes)
+    parse(path, BENCHMARK_FILE, bytes)
 }
 
 /// Parses `estimates.json` bytes; `path` names the file in errors.
 pub fn parse_estimates(path: &Path, bytes: &[u8]) -> Result<EstimatesFile, CriterionError> {
-    parse(path, "estimates.json", bytes)
+    parse(path, ESTIMATES_FILE, bytes)
 }
 
 /// Parses `sample.json` bytes; `path` names the file in errors.
 pub fn parse_sample(path: &Path, bytes: &[u8]) -> Result<SampleFile, CriterionError> {
-    parse(path, "sample.json", bytes)
+    parse(path, SAMPLE_FILE, bytes)
 }
 
 pub fn read_benchmark(path: &Path) -> Result<BenchmarkFile, CriterionError> {

@@ -31,8 +31,7 @@ use crate::model::{
 };
 pub use crate::stats::percentiles::MIN_RELIABLE_SAMPLES;
 
-/// The baseline criterion writes on every run.
-pub const LATEST_BASELINE: &str = "new";
+pub use crate::criterion::LATEST_BASELINE;
 
 /// Folders deeper than this below the criterion directory are not walked
 /// (criterion nests at most group/function/value/baseline).
@@ -72,7 +71,8 @@ pub enum IngestError {
     NotADirectory { path: PathBuf },
     #[error(
         "{path}: not a criterion output directory: no benchmark folder with \
-         '{baseline}/benchmark.json' found (expected e.g. target/criterion after `cargo bench`)"
+         '{baseline}/{}' found (expected e.g. target/criterion after `cargo bench`)",
+        criterion::BENCHMARK_FILE
     )]
     NotCriterion { path: PathBuf, baseline: String },
     #[error(
@@ -99,7 +99,7 @@ pub fn ingest(criterion_dir: &Path, opts: &IngestOptions) -> Result<Ingested, In
     let mut components = Path::new(&baseline).components();
     let plain =
         matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none();
-    if !plain || baseline == "report" {
+    if !plain || baseline == criterion::HTML_REPORT_DIR {
         return Err(IngestError::BadBaseline(baseline));
     }
     let label = match &opts.label {
@@ -220,11 +220,11 @@ fn find_benchmark_folders(
         }
         children.sort();
         let baseline_dir = dir.join(baseline);
-        if depth > 0 && children.contains(&baseline_dir) && holds_criterion_files(&baseline_dir) {
+        if depth > 0 && children.contains(&baseline_dir) && criterion::holds_files(&baseline_dir) {
             found.push(dir.clone());
         } else if depth > 0 && baseline != LATEST_BASELINE {
             let latest = dir.join(LATEST_BASELINE);
-            if children.contains(&latest) && holds_criterion_files(&latest) {
+            if children.contains(&latest) && criterion::holds_files(&latest) {
                 warnings.push(format!(
                     "{}: no baseline '{baseline}' for this benchmark (only '{LATEST_BASELINE}' and others); skipped",
                     dir.display()
@@ -237,19 +237,13 @@ fn find_benchmark_folders(
         for child in children.into_iter().rev() {
             let name = child.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let skip = (depth == 0 && name == bench_metrics::DIR_NAME)
-                || (name == "report" && child.join("index.html").exists());
+                || criterion::is_html_report(&child);
             if !skip {
                 stack.push((child, depth + 1));
             }
         }
     }
     Ok(found)
-}
-
-fn holds_criterion_files(baseline_dir: &Path) -> bool {
-    ["benchmark.json", "estimates.json", "sample.json"]
-        .iter()
-        .any(|f| fs::symlink_metadata(baseline_dir.join(f)).is_ok())
 }
 
 /// Folders seen so far, by (device, inode) where the platform has them.
@@ -279,10 +273,11 @@ impl Visited {
 
 /// Reads one benchmark folder; the error is the warning to show.
 fn read_benchmark(root: &Path, folder: &Path, baseline: &str) -> Result<Benchmark, String> {
-    let dir = folder.join(baseline);
-    let bench_path = dir.join("benchmark.json");
-    let est_path = dir.join("estimates.json");
-    let sample_path = dir.join("sample.json");
+    let criterion::BaselineFiles {
+        benchmark: bench_path,
+        estimates: est_path,
+        sample: sample_path,
+    } = criterion::BaselineFiles::new(folder, baseline);
     let bench = criterion::read_benchmark(&bench_path).map_err(|e| skipped(&e))?;
     let est = criterion::read_estimates(&est_path).map_err(|e| skipped(&e))?;
     let sample = criterion::read_sample(&sample_path).map_err(|e| skipped(&e))?;

@@ -5,7 +5,7 @@
 //! - [`write_criterion_tree`] writes a criterion 0.8-shaped tree (`new/`
 //!   benchmark.json, estimates.json, sample.json, tukey.json) of N benchmarks;
 //! - [`synthetic_runs`] builds M runs x N benchmarks in memory, whose ids
-//!   start with the ids the doc-shaped tables use (see ids.md), so renderers
+//!   start with the ids the doc-shaped tables use (see docs/ids.md), so renderers
 //!   fill every table as with real data.
 //!
 //! Everything derives from a fixed seed: the same arguments give the same
@@ -17,6 +17,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::criterion;
 use crate::model::{
     Benchmark, BenchmarkId, BuildContext, Cpu, Estimate, Os, Percentiles, Profile, Run, SCHEMA,
     Sampling, SamplingMode, Throughput, Toolchain,
@@ -53,7 +54,7 @@ fn synthetic_id(i: usize) -> BenchmarkId {
     }
 }
 
-/// Ids used by the doc-shaped tables (ids.md), then synthetic ones.
+/// Ids used by the doc-shaped tables (docs/ids.md), then synthetic ones.
 fn run_ids(n: usize) -> Vec<BenchmarkId> {
     let id = |g: &str, f: &str, v: &str| BenchmarkId {
         group: g.to_owned(),
@@ -141,7 +142,7 @@ pub fn write_criterion_tree(dir: &Path, n: usize) -> io::Result<()> {
         let function = id.function.clone().unwrap_or_default();
         let value = id.value.clone().unwrap_or_default();
         let directory = format!("{}/{function}/{value}", id.group.replace('/', "_"));
-        let new = dir.join(&directory).join("new");
+        let new = dir.join(&directory).join(criterion::LATEST_BASELINE);
         fs::create_dir_all(&new)?;
         let flat = i % 7 == 6;
         let typical = typical_for(&mut rng);
@@ -180,10 +181,10 @@ pub fn write_criterion_tree(dir: &Path, n: usize) -> io::Result<()> {
         });
         let tukey = json!([typical * 0.8, typical * 0.9, typical * 1.1, typical * 1.2]);
         for (name, value) in [
-            ("benchmark.json", benchmark),
-            ("estimates.json", estimates),
-            ("sample.json", sample),
-            ("tukey.json", tukey),
+            (criterion::BENCHMARK_FILE, benchmark),
+            (criterion::ESTIMATES_FILE, estimates),
+            (criterion::SAMPLE_FILE, sample),
+            (criterion::TUKEY_FILE, tukey),
         ] {
             fs::write(new.join(name), serde_json::to_vec(&value)?)?;
         }

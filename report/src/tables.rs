@@ -3,7 +3,8 @@
 //! own) that says which benchmark fills which row, which figures the doc
 //! quotes, and which columns are derived how. This module parses and checks
 //! those specs and fills them from runs; it also builds the full per-group
-//! tables. Everything here is pure: the cells come out as text, already
+//! tables. Everything here is pure (reading a `--tables` file is
+//! `commands::load_table_specs`): the cells come out as text, already
 //! formatted (see `format`), and each renderer only lays them out.
 //!
 //! A cell with no measurement reads [`MISSING`] and the table gets a note
@@ -196,15 +197,6 @@ struct SpecFile {
 pub fn builtin_specs() -> Vec<TableSpec> {
     parse_specs(BUILTIN, Path::new("<built-in tables.toml>"))
         .expect("the built-in tables.toml is valid (checked by a unit test)")
-}
-
-/// Reads and checks a table spec file.
-pub fn load_specs(path: &Path) -> Result<Vec<TableSpec>, TablesError> {
-    let text = std::fs::read_to_string(path).map_err(|source| TablesError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    parse_specs(&text, path)
 }
 
 /// Parses and checks table specs; `path` only names the file in errors.

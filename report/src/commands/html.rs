@@ -17,7 +17,7 @@ use anyhow::{Context, bail};
 
 use crate::cli::HtmlArgs;
 use crate::html::{self, HtmlOptions};
-use crate::{store, tables};
+use crate::store;
 
 /// What our reports carry in their first bytes (see the template's head).
 const GENERATOR_MARK: &str = "<meta name=\"generator\" content=\"report ";
@@ -32,10 +32,7 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
     if !to_stdout && !args.force {
         check_replaceable(&output)?;
     }
-    let specs = match &args.tables {
-        Some(path) => tables::load_specs(path)?,
-        None => tables::builtin_specs(),
-    };
+    let specs = super::table_specs(args.tables.as_deref())?;
     let runs = store::load_runs(&args.runs)?;
     let text = html::render(
         &runs,

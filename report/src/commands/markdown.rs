@@ -10,14 +10,11 @@ use anyhow::Context;
 use super::export::write_output;
 use crate::cli::MarkdownArgs;
 use crate::render::{markdown, select};
-use crate::{store, tables};
+use crate::store;
 
 pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
     // Validate everything before reading runs or writing anything.
-    let specs = match &args.tables {
-        Some(path) => tables::load_specs(path)?,
-        None => tables::builtin_specs(),
-    };
+    let specs = super::table_specs(args.tables.as_deref())?;
     let runs = store::load_runs(&args.runs)?;
     let mut runs = select::select_labels(runs, &args.label).context("--label")?;
     if let Some(filter) = &args.filter {

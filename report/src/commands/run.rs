@@ -247,7 +247,7 @@ fn record(
     // filters, other crates): keep those whose data this one wrote.
     let before = run.benchmarks.len();
     run.benchmarks.retain(|b| {
-        written_since(
+        crate::criterion::written_since(
             &m.paths.criterion_dir.join(&b.directory),
             m.measuring_started,
         )
@@ -275,15 +275,6 @@ fn record(
     });
     let path = write_new_run(&args.results, &run)?;
     Ok((path, run, warnings))
-}
-
-/// Whether criterion wrote this benchmark's `new/` data at or after `since`.
-fn written_since(bench_dir: &Path, since: SystemTime) -> bool {
-    ["estimates.json", "sample.json", "benchmark.json"]
-        .iter()
-        .filter_map(|f| fs::metadata(bench_dir.join("new").join(f)).ok())
-        .filter_map(|meta| meta.modified().ok())
-        .any(|t| t >= since)
 }
 
 /// Writes the run to its default path, or `-2`, `-3`… beside it when that

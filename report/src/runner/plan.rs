@@ -456,15 +456,7 @@ fn installed_targets(
     let sysroot = tools
         .output("rustc", &["--print", "sysroot"])
         .map_err(|e| Problem::Query(e.to_string()))?;
-    let rustlib = Path::new(sysroot.trim()).join("lib").join("rustlib");
-    let mut found: Vec<String> = std::fs::read_dir(&rustlib)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.path().join("lib").is_dir())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut found = tools.sysroot_targets(Path::new(sysroot.trim()));
     if !found.iter().any(|t| t == host) {
         found.push(host.to_owned());
     }

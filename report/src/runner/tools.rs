@@ -3,7 +3,7 @@
 //! outputs instead of the machine's real toolchains.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Why a tool's answer could not be had.
@@ -27,6 +27,20 @@ pub enum ToolError {
 /// Runs a query command and returns what it printed on stdout.
 pub trait Tools {
     fn output(&self, program: &str, args: &[&str]) -> Result<String, ToolError>;
+
+    /// The targets whose std a sysroot without rustup has: the folders of
+    /// `<sysroot>/lib/rustlib` that hold a `lib/` folder. Unreadable = none.
+    fn sysroot_targets(&self, sysroot: &Path) -> Vec<String> {
+        let rustlib = sysroot.join("lib").join("rustlib");
+        std::fs::read_dir(&rustlib)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().join("lib").is_dir())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// The real programs on PATH, run in `cwd` (so toolchain override files and
