@@ -51,12 +51,9 @@ fn payloads() -> &'static [Payload] {
 /// `--list` or `cargo test --benches`, which must not replace a real run's
 /// files in the criterion directory.
 fn recorder() -> Option<Recorder> {
-    let args: Vec<String> = std::env::args().collect();
-    let real_run = args.iter().any(|a| a == "--bench")
-        && !args
-            .iter()
-            .any(|a| a == "--test" || a == "--list" || a == "--profile-time");
-    real_run.then(Recorder::from_env)
+    bench_metrics::HarnessMode::current()
+        .records_metrics()
+        .then(Recorder::from_env)
 }
 
 fn record_size(

@@ -13,23 +13,21 @@ use bench_cpu::granularity::{self, Sweep};
 use bench_cpu::kernel::{self, KernelSpec};
 use bench_cpu::threads::{self, ThreadCount};
 use bench_cpu::{events, frames::synthetic_batch};
+use bench_metrics::HarnessMode;
 use criterion::{
     BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 
-/// Whether criterion runs in test mode (each benchmark once, unmeasured), by
-/// criterion's own rule: no `--bench` flag (as under `cargo test`) or `--test`.
-/// Test mode runs the same code on scaled-down inputs, because `cargo test
-/// --all-targets` builds our code unoptimised; measurements always use the
-/// full sizes.
-fn test_mode() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test")
-}
-
-/// `full` when measuring, `full / divisor` in test mode.
+/// `full` when measuring, `full / divisor` otherwise (test and list modes,
+/// by criterion's own rules: [`HarnessMode`]). Test mode runs the same code on
+/// scaled-down inputs, because `cargo test --all-targets` builds our code
+/// unoptimised; measurements always use the full sizes.
 fn scaled(full: u64, divisor: u64) -> u64 {
-    if test_mode() { full / divisor } else { full }
+    if HarnessMode::current().measures() {
+        full
+    } else {
+        full / divisor
+    }
 }
 
 fn pool(threads: NonZeroUsize) -> rayon::ThreadPool {

@@ -24,6 +24,11 @@
 //! else `$CARGO_TARGET_DIR/criterion`, else cargo's target directory (asked of
 //! `cargo metadata`, as criterion does), else `target/criterion`.
 
+pub mod civil;
+pub mod harness;
+
+pub use harness::HarnessMode;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

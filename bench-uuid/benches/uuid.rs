@@ -207,11 +207,7 @@ fn report_store(
 /// Metrics describe measured runs only, as criterion's own files do: not
 /// `cargo test --benches`, `--test` smoke runs, `--list` or `--profile-time`.
 fn recording_enabled() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().any(|a| a == "--bench")
-        && !args
-            .iter()
-            .any(|a| a == "--test" || a == "--list" || a.starts_with("--profile-time"))
+    bench_metrics::HarnessMode::current().records_metrics()
 }
 
 criterion_group! {

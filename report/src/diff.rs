@@ -6,7 +6,10 @@
 //! typical time gets a bootstrap confidence interval and a Mann-Whitney
 //! p-value on the per-iteration samples; the p-values of every gating pair are
 //! Holm-corrected together. A change counts only when it is significant, its
-//! interval excludes zero, and it is larger than the threshold. Runs from
+//! interval excludes zero, it is larger than the threshold, and it is larger
+//! than the run-to-run noise floor ([`DiffOptions::noise_z`] times the spread
+//! of all paired ratios, [`run_noise`], estimated from the two runs
+//! themselves). Runs from
 //! different cells, or from different CPU models, are compared for information
 //! and never gate. The method and its reasoning: `docs/diff-method.md`.
 

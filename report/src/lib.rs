@@ -25,3 +25,4 @@ pub mod stats;
 pub mod store;
 pub mod synth;
 pub mod tables;
+pub mod time;

@@ -27,22 +27,8 @@ pub fn rfc3339_micros(epoch_us: u64) -> String {
 
 fn split(epoch_s: u64) -> (String, u64) {
     let days = epoch_s / 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
+    let (y, m, d) = bench_metrics::civil::civil_from_days(days as i64);
     (format!("{y:04}-{m:02}-{d:02}"), epoch_s % 86_400)
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

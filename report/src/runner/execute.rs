@@ -78,7 +78,9 @@ pub struct Measured {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub paths: CellPaths,
-    /// `build`, or `listing <crate>` / `benchmarks of <crate>`.
+    /// What was being done, for "cell X: <step> failed": `building <crate>`,
+    /// `listing <crate>`, `listing` (no benchmark selected at all) or
+    /// `benchmarks of <crate>` (measuring).
     pub step: String,
     pub command: String,
     pub status: String,
@@ -174,8 +176,8 @@ impl CellJob<'_> {
         )
     }
 
-    /// Runs the cell. `expected_total` is updated with this cell's benchmark
-    /// count once it is known (for progress across cells).
+    /// Runs the cell. `progress`'s total grows by this cell's benchmark count
+    /// once the listing knows it (for progress across cells).
     pub fn run(&self, progress: &mut Progress) -> io::Result<CellOutcome> {
         let paths = self.paths();
         fs::create_dir_all(&paths.target_dir)?;
