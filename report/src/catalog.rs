@@ -95,8 +95,9 @@ pub struct UuidChart {
 pub fn get() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        toml::from_str(SOURCE)
-            .unwrap_or_else(|e| panic!("report/catalog.toml is invalid (a unit test checks it): {e}"))
+        toml::from_str(SOURCE).unwrap_or_else(|e| {
+            panic!("report/catalog.toml is invalid (a unit test checks it): {e}")
+        })
     })
 }
 

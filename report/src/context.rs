@@ -567,7 +567,11 @@ pub fn codecs_measured(benchmarks: &[Benchmark]) -> Vec<String> {
         if b.id.suite() != catalog.codecs.suite {
             continue;
         }
-        if let Some(family) = b.id.function.as_deref().and_then(|f| catalog.codec_family(f)) {
+        if let Some(family) =
+            b.id.function
+                .as_deref()
+                .and_then(|f| catalog.codec_family(f))
+        {
             codecs.insert(family.to_owned());
         }
     }

@@ -143,7 +143,13 @@ pub fn facts(run: &Run) -> Vec<Fact> {
             Build,
             false,
         ),
-        fact("target", "Target", or_unknown(ctx.target.as_ref()), Build, true),
+        fact(
+            "target",
+            "Target",
+            or_unknown(ctx.target.as_ref()),
+            Build,
+            true,
+        ),
         fact(
             "target-cpu",
             "Target CPU",
@@ -188,7 +194,13 @@ pub fn facts(run: &Run) -> Vec<Fact> {
             Build,
             false,
         ),
-        fact("baseline", "Criterion data", run.baseline.clone(), Build, false),
+        fact(
+            "baseline",
+            "Criterion data",
+            run.baseline.clone(),
+            Build,
+            false,
+        ),
         fact(
             "cpu-features",
             "CPU features",
@@ -196,7 +208,13 @@ pub fn facts(run: &Run) -> Vec<Fact> {
             Features,
             false,
         ),
-        fact("codecs", "Codecs", list(ctx.codecs.iter().cloned()), Features, false),
+        fact(
+            "codecs",
+            "Codecs",
+            list(ctx.codecs.iter().cloned()),
+            Features,
+            false,
+        ),
         fact(
             "libraries",
             "Libraries",

@@ -139,7 +139,9 @@ pub fn ingest(criterion_dir: &Path, opts: &IngestOptions) -> Result<Ingested, In
             warnings,
         });
     }
-    benchmarks.sort_by(|a, b| (&a.id, &a.directory).cmp(&(&b.id, &b.directory)));
+    benchmarks.sort_by(|a, b| {
+        crate::order::id_cmp(&a.id, &b.id).then_with(|| a.directory.cmp(&b.directory))
+    });
     join_metrics(criterion_dir, &mut benchmarks, &mut warnings);
 
     let mut context = opts.context.clone().unwrap_or_default();

@@ -6,11 +6,24 @@
 use std::cmp::Ordering;
 
 use crate::catalog;
+use crate::model::BenchmarkId;
 
 /// Rank of a suite (its first id segment) in the catalog's order; suites
 /// the catalog does not name after them (callers break ties by name).
 pub fn suite_rank(suite: &str) -> usize {
     catalog::get().suite_rank(suite)
+}
+
+/// Benchmark ids part by part (group, then function, then value), each
+/// naturally: `bytes/64` before `bytes-decimal/64`, as criterion's parts are.
+pub fn id_cmp(a: &BenchmarkId, b: &BenchmarkId) -> Ordering {
+    let part = |x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => natural_cmp(x, y),
+        (x, y) => x.cmp(y),
+    };
+    natural_cmp(&a.group, &b.group)
+        .then_with(|| part(&a.function, &b.function))
+        .then_with(|| part(&a.value, &b.value))
 }
 
 /// Units a number in a benchmark name may carry, with their factor: times

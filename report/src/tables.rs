@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog;
-pub use crate::order::{natural_cmp, suite_rank};
 use crate::format;
 use crate::model::{Benchmark, Metric, Run};
+pub use crate::order::{natural_cmp, suite_rank};
 
 /// What an empty cell reads.
 pub const MISSING: &str = "-";

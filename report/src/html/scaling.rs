@@ -46,7 +46,10 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
                         .replace("{variant}", variant)
                         .replace("{threads}", word);
                     let b = draw::find(run, &id)?;
-                    Some((f64::from(threads), serial / draw::positive(b.typical.point)?))
+                    Some((
+                        f64::from(threads),
+                        serial / draw::positive(b.typical.point)?,
+                    ))
                 })
                 .collect();
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -210,7 +213,13 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
 /// The catalog's first variant (rayon) is drawn solid with dots, the others
 /// dashed with triangles.
 fn solid(variant: &str) -> bool {
-    catalog::get().charts.scaling.variants.first().map(String::as_str) == Some(variant)
+    catalog::get()
+        .charts
+        .scaling
+        .variants
+        .first()
+        .map(String::as_str)
+        == Some(variant)
 }
 
 fn mark(variant: &str) -> Mark {

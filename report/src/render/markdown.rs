@@ -65,36 +65,23 @@ pub fn render(runs: &[Run], specs: &[TableSpec]) -> Result<String, MarkdownError
     Ok(tera.render(TEMPLATE_NAME, &context)?)
 }
 
-/// The facts ([`facts::facts`]) the runs table shows, one column each after
-/// the label: what tells the columns of the other tables apart.
-const RUNS_TABLE_FACTS: [&str; 8] = [
-    "toolchain",
-    "target",
-    "target-cpu",
-    "cpu",
-    "cores",
-    "git",
-    "baseline",
-    "benchmarks",
-];
-
-/// What produced each column: label, toolchain, target, CPU, commit.
+/// What produced each column: every fact of every run ([`facts::facts`]),
+/// one row per fact and one column per run, as the group tables are laid out.
 fn runs_table(runs: &[Run]) -> String {
-    let Some(first) = runs.first() else {
-        return pipe_table(&["Label".to_owned()], &[]);
-    };
-    let labels = facts::facts(first);
-    let mut columns = vec!["Label".to_owned()];
-    for key in RUNS_TABLE_FACTS {
-        let label = labels.iter().find(|f| f.key == key).map_or(key, |f| f.label);
-        columns.push(label.to_owned());
+    let mut columns = vec!["Run".to_owned()];
+    columns.extend(runs.iter().map(|r| r.label.clone()));
+    let per_run: Vec<Vec<facts::Fact>> = runs.iter().map(facts::facts).collect();
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for fact in per_run.iter().flatten() {
+        if !keys.iter().any(|(k, _)| *k == fact.key) {
+            keys.push((fact.key, fact.label));
+        }
     }
-    let rows: Vec<Vec<String>> = runs
+    let rows: Vec<Vec<String>> = keys
         .iter()
-        .map(|run| {
-            let facts = facts::facts(run);
-            let mut row = vec![run.label.clone()];
-            row.extend(RUNS_TABLE_FACTS.iter().map(|key| facts::value(&facts, key)));
+        .map(|(key, label)| {
+            let mut row = vec![(*label).to_owned()];
+            row.extend(per_run.iter().map(|facts| facts::value(facts, key)));
             row
         })
         .collect();

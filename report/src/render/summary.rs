@@ -13,8 +13,8 @@ use crate::catalog;
 use crate::facts::{self, Section};
 use crate::format;
 use crate::model::{Benchmark, Run};
+use crate::order::{id_cmp, suite_rank};
 use crate::render::{pad, shorten, width};
-use crate::order::{natural_cmp, suite_rank};
 use crate::tables::metric_value;
 
 /// Width of the `=` rules, as in the doc.
@@ -49,7 +49,7 @@ pub fn render(run: &Run) -> String {
     let mut unreliable = false;
     for benches in suites.values_mut() {
         // Values in natural order (`1us, 10us, 100us`, `1000, 10000`), as every renderer lists them.
-        benches.sort_by(|a, b| natural_cmp(&a.id.full_id(), &b.id.full_id()));
+        benches.sort_by(|a, b| id_cmp(&a.id, &b.id));
     }
     for ((_, suite), benches) in &suites {
         out.push_str(&format!(
@@ -88,7 +88,11 @@ fn header(out: &mut String, run: &Run) {
     }
     out.push_str("\nAvailable Features:\n");
     for fact in facts.iter().filter(|f| f.section == Section::Features) {
-        wrapped(out, &format!("  - {}: ", fact.label), &one_line(&fact.value));
+        wrapped(
+            out,
+            &format!("  - {}: ", fact.label),
+            &one_line(&fact.value),
+        );
     }
 }
 
