@@ -54,7 +54,8 @@ pub struct IngestArgs {
 pub struct SummaryArgs {
     /// A run file written by `report ingest` or `report run`.
     pub run: PathBuf,
-    /// Only benchmarks whose id contains this text.
+    /// Only benchmarks whose id matches this regular expression (as in
+    /// `report run` and criterion; a plain text matches ids containing it).
     #[arg(long)]
     pub filter: Option<String>,
 }
@@ -67,7 +68,8 @@ pub struct MarkdownArgs {
     /// Output file; `-` or absent writes to stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Only benchmarks whose id contains this text.
+    /// Only benchmarks whose id matches this regular expression (as in
+    /// `report run` and criterion; a plain text matches ids containing it).
     #[arg(long)]
     pub filter: Option<String>,
     /// Only runs with these labels (comma-separated).

@@ -184,6 +184,26 @@ fn summary_filter_keeps_matching_benchmarks_only() {
     assert!(!text.contains("fixture/sampling"));
 }
 
+/// `--filter` is a regular expression everywhere, as in `report run` and
+/// criterion: searched anywhere in the id, so plain text still means "contains".
+#[test]
+fn filters_are_regular_expressions_like_criterions() {
+    let mut run = new_run();
+    select::filter_benchmarks(std::slice::from_mut(&mut run), "throughput/(bits|bytes)/64$")
+        .unwrap();
+    let ids: Vec<String> = run.benchmarks.iter().map(|b| b.id.full_id()).collect();
+    assert_eq!(
+        ids,
+        ["fixture/throughput/bits/64", "fixture/throughput/bytes/64"]
+    );
+    let err = select::filter_benchmarks(&mut [new_run()], "fixture/(throughput").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("'fixture/(throughput' is not a valid regular expression:"),
+        "{err}"
+    );
+}
+
 #[test]
 fn markdown_of_two_runs_with_different_benchmark_sets() {
     let mut quick = quick_run();
@@ -216,7 +236,7 @@ fn markdown_escapes_odd_benchmark_names() {
 }
 
 /// The built-in (doc) tables filled with real criterion data: the fixture's
-/// measurements re-labelled with the ids the doc tables read (`ids.md`),
+/// measurements re-labelled with the ids the doc tables read (`docs/ids.md`),
 /// since the fixture crate cannot have the bench crates' ids.
 #[test]
 fn builtin_doc_tables_over_fixture_data() {

@@ -1,5 +1,7 @@
-//! Choosing what a report shows: `--filter` (benchmark ids containing a text)
-//! and `--label` (runs by label). A choice that matches nothing is an error
+//! Choosing what a report shows: `--filter` (benchmark ids matching a
+//! regular expression, searched anywhere in the id as criterion and `report
+//! run` do, so a plain text still means "ids containing it") and `--label`
+//! (runs by label). A choice that matches nothing is an error
 //! that suggests the closest names, like the doc's improved error messages
 //! ("did you mean ...?"), because an empty report hides the typo.
 
@@ -18,6 +20,8 @@ pub enum SelectError {
         filter: String,
         suggestions: Vec<String>,
     },
+    #[error("'{filter}' is not a valid regular expression: {reason}")]
+    BadFilter { filter: String, reason: String },
     #[error("no run labelled '{label}'{}", did_you_mean(suggestions))]
     NoLabel {
         label: String,
@@ -34,21 +38,27 @@ fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
-/// Keeps only the benchmarks whose full id contains `filter`. Errs, with the
-/// closest ids as suggestions, when no benchmark of any run matches.
+/// Keeps only the benchmarks whose full id matches the regular expression
+/// `filter` (anywhere in the id, as criterion's filter). Errs on a bad
+/// expression, and, with the closest ids as suggestions, when no benchmark
+/// of any run matches.
 pub fn filter_benchmarks(runs: &mut [Run], filter: &str) -> Result<(), SelectError> {
+    let regex = regex::Regex::new(filter).map_err(|e| SelectError::BadFilter {
+        filter: filter.to_owned(),
+        reason: e.to_string(),
+    })?;
     let all_ids: BTreeSet<String> = runs
         .iter()
         .flat_map(|run| run.benchmarks.iter().map(|b| b.id.full_id()))
         .collect();
-    if !all_ids.iter().any(|id| id.contains(filter)) {
+    if !all_ids.iter().any(|id| regex.is_match(id)) {
         return Err(SelectError::NoBenchmark {
             filter: filter.to_owned(),
             suggestions: closest_ids(filter, all_ids.iter().map(String::as_str)),
         });
     }
     for run in runs {
-        run.benchmarks.retain(|b| b.id.full_id().contains(filter));
+        run.benchmarks.retain(|b| regex.is_match(&b.id.full_id()));
     }
     Ok(())
 }
