@@ -6,7 +6,7 @@
 //! ([`UNKNOWN`], [`NOT_SET`], [`GENERIC`]). Pure.
 
 use crate::format;
-use crate::model::{BuildContext, Run};
+use crate::model::{BuildContext, Resources, Run};
 
 /// An unknown fact (not detected; never guessed).
 pub const UNKNOWN: &str = "unknown";
@@ -122,127 +122,81 @@ fn git(ctx: &BuildContext) -> String {
     text
 }
 
+fn or(value: &Option<String>, unset: &str) -> String {
+    value.clone().unwrap_or_else(|| unset.to_owned())
+}
+
+fn cores(ctx: &BuildContext) -> String {
+    let cpu = &ctx.cpu;
+    format!(
+        "{} physical, {} logical, available parallelism {}",
+        or_unknown(cpu.physical_cores),
+        or_unknown(cpu.logical_cpus),
+        or_unknown(cpu.available_parallelism)
+    )
+}
+
+fn resources(r: &Resources) -> String {
+    format!(
+        "wall {}, CPU {}, peak memory {}",
+        or_unknown(r.wall_seconds.map(|s| format!("{s:.1} s"))),
+        or_unknown(r.cpu_seconds.map(|s| format!("{s:.1} s"))),
+        or_unknown(r.peak_memory_bytes.map(|b| format::bytes(b as f64))),
+    )
+}
+
 /// Every fact of `run`, in the order the layouts show them.
 pub fn facts(run: &Run) -> Vec<Fact> {
     let ctx = &run.context;
-    let cpu = &ctx.cpu;
-    let fact = |key, label, value, section, compared| Fact {
-        key,
-        label,
-        value,
-        section,
-        compared,
+    let in_section = |section| {
+        move |key, label, compared, value| Fact {
+            key,
+            label,
+            value,
+            section,
+            compared,
+        }
     };
-    use Section::{Build, Features};
+    let (build, features) = (in_section(Section::Build), in_section(Section::Features));
+    let about_run = in_section(Section::Run);
+    let libraries = ctx.libraries.iter().map(|(name, v)| format!("{name} {v}"));
+    let memory = ctx.memory_bytes.map(|b| format::bytes(b as f64));
     let mut facts = vec![
-        fact("toolchain", "Toolchain", toolchain(ctx), Build, true),
-        fact(
-            "host",
-            "Host",
-            or_unknown(ctx.toolchain.host.as_ref()),
-            Build,
-            false,
-        ),
-        fact(
-            "target",
-            "Target",
-            or_unknown(ctx.target.as_ref()),
-            Build,
-            true,
-        ),
-        fact(
+        build("toolchain", "Toolchain", true, toolchain(ctx)),
+        build("host", "Host", false, or(&ctx.toolchain.host, UNKNOWN)),
+        build("target", "Target", true, or(&ctx.target, UNKNOWN)),
+        build(
             "target-cpu",
             "Target CPU",
-            ctx.target_cpu.clone().unwrap_or_else(|| GENERIC.to_owned()),
-            Build,
             true,
+            or(&ctx.target_cpu, GENERIC),
         ),
-        fact(
-            "rustflags",
-            "RUSTFLAGS",
-            ctx.rustflags.clone().unwrap_or_else(|| NOT_SET.to_owned()),
-            Build,
-            true,
-        ),
-        fact("profile", "Profile", profile(ctx), Build, true),
-        fact("cpu", "CPU", or_unknown(cpu.model.as_ref()), Build, true),
-        fact(
-            "cores",
-            "Cores",
-            format!(
-                "{} physical, {} logical, available parallelism {}",
-                or_unknown(cpu.physical_cores),
-                or_unknown(cpu.logical_cpus),
-                or_unknown(cpu.available_parallelism)
-            ),
-            Build,
-            true,
-        ),
-        fact(
-            "memory",
-            "Memory",
-            or_unknown(ctx.memory_bytes.map(|b| format::bytes(b as f64))),
-            Build,
-            false,
-        ),
-        fact("os", "OS", os(ctx), Build, true),
-        fact("git", "Git commit", git(ctx), Build, false),
-        fact(
-            "recorded",
-            "Recorded",
-            or_unknown(ctx.recorded_at.as_ref()),
-            Build,
-            false,
-        ),
-        fact(
-            "baseline",
-            "Criterion data",
-            run.baseline.clone(),
-            Build,
-            false,
-        ),
-        fact(
+        build("rustflags", "RUSTFLAGS", true, or(&ctx.rustflags, NOT_SET)),
+        build("profile", "Profile", true, profile(ctx)),
+        build("cpu", "CPU", true, or(&ctx.cpu.model, UNKNOWN)),
+        build("cores", "Cores", true, cores(ctx)),
+        build("memory", "Memory", false, or_unknown(memory)),
+        build("os", "OS", true, os(ctx)),
+        build("git", "Git commit", false, git(ctx)),
+        build("recorded", "Recorded", false, or(&ctx.recorded_at, UNKNOWN)),
+        build("baseline", "Criterion data", false, run.baseline.clone()),
+        features(
             "cpu-features",
             "CPU features",
-            list(cpu.features.iter().cloned()),
-            Features,
             false,
+            list(ctx.cpu.features.clone()),
         ),
-        fact(
-            "codecs",
-            "Codecs",
-            list(ctx.codecs.iter().cloned()),
-            Features,
-            false,
-        ),
-        fact(
-            "libraries",
-            "Libraries",
-            list(ctx.libraries.iter().map(|(name, v)| format!("{name} {v}"))),
-            Features,
-            true,
-        ),
-        fact(
+        features("codecs", "Codecs", false, list(ctx.codecs.clone())),
+        features("libraries", "Libraries", true, list(libraries)),
+        about_run(
             "benchmarks",
             "Benchmarks",
-            run.benchmarks.len().to_string(),
-            Section::Run,
             false,
+            run.benchmarks.len().to_string(),
         ),
     ];
     if let Some(r) = &run.resources {
-        facts.push(fact(
-            "resources",
-            "Resources",
-            format!(
-                "wall {}, CPU {}, peak memory {}",
-                or_unknown(r.wall_seconds.map(|s| format!("{s:.1} s"))),
-                or_unknown(r.cpu_seconds.map(|s| format!("{s:.1} s"))),
-                or_unknown(r.peak_memory_bytes.map(|b| format::bytes(b as f64))),
-            ),
-            Section::Run,
-            false,
-        ));
+        facts.push(about_run("resources", "Resources", false, resources(r)));
     }
     facts
 }

@@ -19,7 +19,12 @@ fn measured() -> Vec<String> {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run {}/bench-list.sh)", path.display(), "fixtures"));
     let ids: Vec<String> = text.lines().map(str::to_owned).collect();
-    assert!(ids.len() > 100, "{}: only {} ids", path.display(), ids.len());
+    assert!(
+        ids.len() > 100,
+        "{}: only {} ids",
+        path.display(),
+        ids.len()
+    );
     ids
 }
 

@@ -189,8 +189,11 @@ fn summary_filter_keeps_matching_benchmarks_only() {
 #[test]
 fn filters_are_regular_expressions_like_criterions() {
     let mut run = new_run();
-    select::filter_benchmarks(std::slice::from_mut(&mut run), "throughput/(bits|bytes)/64$")
-        .unwrap();
+    select::filter_benchmarks(
+        std::slice::from_mut(&mut run),
+        "throughput/(bits|bytes)/64$",
+    )
+    .unwrap();
     let ids: Vec<String> = run.benchmarks.iter().map(|b| b.id.full_id()).collect();
     assert_eq!(
         ids,
