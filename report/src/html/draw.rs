@@ -68,14 +68,12 @@ pub(crate) fn svg(
 
 /// Plotters escapes `<`, `>`, `&` and quotes itself; what it cannot escape
 /// are characters XML forbids outright (control characters), which a
-/// benchmark name from a hand-edited run file could still hold. They become
-/// U+FFFD so the SVG stays well-formed. Long labels are shortened with an
-/// ellipsis (the tables below the charts show them whole).
+/// benchmark name from a hand-edited run file could still hold. They show
+/// as their escape (`\u{1b}`, see `sanitize`, which also catches bidi
+/// overrides) so the SVG stays well-formed. Long labels are shortened with
+/// an ellipsis (the tables below the charts show them whole).
 pub(crate) fn label(text: &str, max_chars: usize) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
+    let clean = crate::sanitize::one_line(text).into_owned();
     if clean.chars().count() <= max_chars {
         clean
     } else {
@@ -323,8 +321,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_lose_control_characters_and_get_shortened() {
-        assert_eq!(label("a\u{0}b", 10), "a\u{FFFD}b");
+    fn labels_escape_control_characters_and_get_shortened() {
+        assert_eq!(label("a\u{0}b\u{202e}", 20), "a\\u{0}b\\u{202e}");
         assert_eq!(label("abcdef", 4), "abc…");
         assert_eq!(label("<b>", 4), "<b>");
     }
