@@ -285,7 +285,7 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let pid = child.id() as i32;
+        let pid = child.id();
         let mut child = child;
         // Interrupt as soon as the temporary file exists.
         let status = loop {
@@ -294,8 +294,11 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
             }
             if names(&out_dir).iter().any(|n| n.contains(".tmp")) {
                 seen = true;
-                // SAFETY: kill(2) on our own child's pid.
-                unsafe { libc::kill(pid, libc::SIGINT) };
+                let kill = Command::new("kill")
+                    .args(["-INT", &pid.to_string()])
+                    .status()
+                    .unwrap();
+                assert!(kill.success());
                 break child.wait().unwrap();
             }
             std::thread::sleep(Duration::from_micros(200));
@@ -320,9 +323,8 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
 fn fifos_and_devices_are_refused_instead_of_read_forever() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo.json");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: mkfifo(3) with a valid C string.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
     for path in [fifo.as_path(), Path::new("/dev/zero")] {
         let out = report_within(Duration::from_secs(20), &["summary".as_ref(), path.as_os_str()]);
         assert_eq!(out.status.code(), Some(2));
@@ -378,7 +380,7 @@ fn a_gate_that_compared_nothing_fails_unless_allowed() {
             b.as_os_str(),
             "--fail-on-regression".as_ref(),
         ];
-        args.extend(extra.iter().map(|e| e.as_ref()));
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
         report(&args)
     };
     let out = gate(&[]);

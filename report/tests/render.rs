@@ -314,7 +314,7 @@ fn markdown_command_writes_the_report_atomically() {
             "--label".as_ref(),
             "1.89.0 generic,1.95.0 native".as_ref(),
         ];
-        args.extend(extra.iter().map(|a| a.as_ref()));
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
         report(&args)
     };
     // A file the command did not write is kept unless --force.
