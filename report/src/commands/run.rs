@@ -11,7 +11,6 @@
 //! on Ctrl-C (finished cells are written, the interrupted one is not).
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
@@ -344,7 +343,8 @@ fn print_summary(
     plan: &Plan,
     elapsed: Duration,
 ) {
-    let mut out = std::io::stdout().lock();
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "{} of {} cell{} finished in {}{}",
@@ -388,4 +388,7 @@ fn print_summary(
             let _ = writeln!(out, "  {}", p.display());
         }
     }
+    // Through the writer, which neutralises ids and labels for the terminal;
+    // a closed stdout is not worth failing the run over.
+    let _ = output::write(&Output::Stdout, Kind::Text, Policy::ReplaceOwn, &out);
 }
