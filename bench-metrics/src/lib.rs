@@ -293,28 +293,43 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a
 /// rename, so readers see the old file or the new one, never a torn one.
+///
+/// The temporary file is created exclusively under an unpredictable name
+/// (`tempfile`), so another user who can write to the folder cannot plant a
+/// symbolic link for it, and it is removed when anything fails. This crate
+/// keeps its own small writer because bench crates do not depend on
+/// `report`, whose `output` module is the writer of everything else.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let io = |path: &Path| {
         let path = path.to_owned();
         move |source| Error::Io { path, source }
     };
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     fs::create_dir_all(dir).map_err(io(dir))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
-        file.write_all(bytes).map_err(io(&tmp))?;
-        file.sync_all().map_err(io(&tmp))?;
-        fs::rename(&tmp, path).map_err(io(path))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".to_owned());
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // What a plain create gives (0666 less the umask): the file is the output.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    result
+    let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
+    let tmp_path = tmp.path().to_owned();
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(io(&tmp_path))?;
+    // On failure `e.file` is dropped here, which removes the temporary file.
+    tmp.persist(path).map_err(|e| io(path)(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -380,6 +395,46 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("g/f/1"), "{err}");
         assert!(read_all(dir.path()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn writes_leave_no_temporary_file_and_do_not_follow_planted_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"keep").unwrap();
+        // What an attacker could plant for the old predictable names.
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            &victim,
+            dir.path().join(format!(".m.json.tmp-{}", std::process::id())),
+        )
+        .unwrap();
+        let path = dir.path().join("m.json");
+        write_atomic(&path, b"{}").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
+        assert_eq!(fs::read(&victim).unwrap(), b"keep");
+        let left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        // A failed rename (onto a folder) removes the temporary file too.
+        let folder = dir.path().join("folder");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("inside"), b"x").unwrap();
+        assert!(write_atomic(&folder, b"{}").is_err());
+        let left = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
+        assert_eq!(left, 0);
     }
 
     #[test]

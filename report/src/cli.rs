@@ -45,7 +45,7 @@ pub struct IngestArgs {
     /// Output file (default: results/<label>-<time>.json). `-` writes to stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Overwrite an existing run file.
+    /// Replace an existing run file (only a run file: anything else is refused).
     #[arg(long)]
     pub force: bool,
 }
@@ -78,6 +78,9 @@ pub struct MarkdownArgs {
     /// Table definitions to use instead of the built-in ones (TOML).
     #[arg(long)]
     pub tables: Option<PathBuf>,
+    /// Replace an existing output file that `report` did not write (never a run file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +97,7 @@ pub struct HtmlArgs {
     /// Table definitions to use instead of the built-in ones (TOML).
     #[arg(long)]
     pub tables: Option<PathBuf>,
-    /// Overwrite an existing output file.
+    /// Replace an existing output file that `report` did not write (never a run file).
     #[arg(long)]
     pub force: bool,
 }
@@ -158,7 +161,7 @@ pub struct DiffArgs {
     #[arg(long, required = true, num_args = 1..)]
     pub candidate: Vec<PathBuf>,
     /// Smallest change, in percent, that can count as a regression or improvement.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
     pub threshold: f64,
     /// A change must also exceed this many times the run-to-run noise of the
     /// two runs (robust spread of all their changes); 0 turns the floor off.
@@ -169,9 +172,16 @@ pub struct DiffArgs {
     /// Exit with status 1 when a significant regression beyond the threshold is found.
     #[arg(long)]
     pub fail_on_regression: bool,
+    /// With --fail-on-regression, accept a diff that compared no benchmark
+    /// (by default that fails: the gate would pass without checking anything).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Output file; `-` or absent writes to stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Replace an existing output file that `report` did not write (never a run file).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -192,4 +202,7 @@ pub struct ExportArgs {
     /// Output file; `-` or absent writes to stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Replace an existing output file that `report` did not write (never a run file).
+    #[arg(long)]
+    pub force: bool,
 }

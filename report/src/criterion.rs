@@ -25,8 +25,6 @@
 //! [`is_html_report`], [`written_since`]). The `tidy` test keeps the file
 //! names out of every other module.
 
-use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -120,6 +118,9 @@ pub enum CriterionError {
     },
     #[error("{path}: {size} bytes is larger than any criterion file (limit {MAX_FILE_BYTES})")]
     TooLarge { path: PathBuf, size: u64 },
+    /// A link or something other than a regular file (see `safe_read`).
+    #[error(transparent)]
+    Read(crate::safe_read::ReadError),
 }
 
 /// `benchmark.json`: the benchmark's id and throughput.
@@ -237,32 +238,18 @@ impl<'de> Deserialize<'de> for SampleFile {
 }
 
 /// Reads a file of at most [`MAX_FILE_BYTES`] that is not a symbolic link (a
-/// link could lead outside the criterion directory).
+/// link could lead outside the criterion directory) and is a regular file.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CriterionError> {
-    let io = |source| CriterionError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let meta = fs::symlink_metadata(path).map_err(io)?;
-    if meta.file_type().is_symlink() {
-        return Err(io(std::io::Error::other(
-            "is a symbolic link; not followed",
-        )));
-    }
-    if !meta.is_file() {
-        return Err(io(std::io::Error::other("is not a regular file")));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(CriterionError::TooLarge {
-            path: path.to_owned(),
-            size: meta.len(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(io)?;
-    Ok(bytes)
+    use crate::safe_read::{self, Links, ReadError};
+    safe_read::read_regular(path, MAX_FILE_BYTES, Links::Refuse, "a criterion file").map_err(
+        |e| match e {
+            ReadError::Io { path, source } => CriterionError::Io { path, source },
+            ReadError::TooLarge { path, size, .. } => CriterionError::TooLarge { path, size },
+            other @ (ReadError::Link { .. } | ReadError::NotRegular { .. }) => {
+                CriterionError::Read(other)
+            }
+        },
+    )
 }
 
 fn parse<T: DeserializeOwned>(

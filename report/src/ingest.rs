@@ -398,9 +398,7 @@ fn to_estimate(e: &EstimateFile) -> Result<Estimate, String> {
     let field = |name: &str, v: Option<f64>| -> Result<f64, String> {
         match v {
             None => Err(format!("{name} is not a number (null)")),
-            Some(x) if !x.is_finite() => Err(format!("{name} is {x}")),
-            Some(x) if x < 0.0 => Err(format!("{name} is negative ({x})")),
-            Some(x) => Ok(x),
+            Some(x) => crate::values::time(name, x),
         }
     };
     let confidence = field("confidence_level", e.confidence_interval.confidence_level)?;

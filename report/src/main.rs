@@ -1,16 +1,24 @@
 //! The `report` binary: parses the command line, hands each subcommand to its
 //! handler in `report::commands`, and turns errors into a readable message and
 //! an exit code. Output to a closed pipe (`report summary run.json | head`) is
-//! not an error.
+//! not an error. Error messages quote data (ids, labels, paths), so they are
+//! neutralised and shortened (`sanitize::message`) before they are printed.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use report::cli::{Cli, Command};
 use report::commands;
+use report::runner::interrupt;
+use report::sanitize;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C must not leave a temporary file behind (`report run` takes
+    // over the handler's behaviour with `interrupt::install`).
+    if let Err(e) = interrupt::install_exit() {
+        eprintln!("warning: {e}");
+    }
     let result = match &cli.command {
         Command::Ingest(args) => commands::ingest::run(args),
         Command::Summary(args) => commands::summary::run(args),
@@ -26,9 +34,9 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err}");
+            eprintln!("error: {}", sanitize::message(&err.to_string()));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  caused by: {}", sanitize::message(&cause.to_string()));
             }
             ExitCode::from(2)
         }

@@ -1,17 +1,27 @@
 //! Run files on disk: reading them (schema-checked), loading several at once
 //! (files or folders of `*.json`, with duplicate labels refused), and writing
-//! them atomically without replacing another run's file unless asked to.
+//! them through the one writer (`output`) without replacing another run's
+//! file unless asked to.
+//!
+//! Reading applies the same rules as ingest (`safe_read`): regular files
+//! only, at most [`MAX_RUN_FILE_BYTES`], and every number checked
+//! (`values`), naming the file and the benchmark.
 //!
 //! The format itself is `model::Run`, documented in `results/README.md`.
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::model::{Run, SCHEMA};
+use crate::output::{self, Kind, Output, OutputError, Policy};
+use crate::safe_read::{self, Links, ReadError};
+
+/// Largest run file read. A run keeps every sample: 200,000 benchmarks of
+/// 100 samples are about 1 GiB of JSON; anything bigger is not a run file.
+pub const MAX_RUN_FILE_BYTES: u64 = 4 << 30;
 
 /// Errors reading or writing run files; each names the file involved.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +56,16 @@ pub enum StoreError {
     },
     #[error("{path}: no run files (*.json) found there")]
     NoRuns { path: PathBuf },
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("{path}: benchmark '{id}': {problem} (times are finite numbers of 0 or more ns)")]
+    BadValue {
+        path: PathBuf,
+        id: String,
+        problem: String,
+    },
+    #[error(transparent)]
+    Output(OutputError),
     #[error(
         "{path} already exists; refusing to overwrite another run's results \
          (use --force to replace it)"
@@ -63,7 +83,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 /// Reads one run file, checking its schema version first so that a file from a
 /// newer `report` fails with a clear message rather than a confusing parse error.
 pub fn read_run(path: &Path) -> Result<Run, StoreError> {
-    let bytes = fs::read(path).map_err(io(path))?;
+    let bytes = safe_read::read_regular(path, MAX_RUN_FILE_BYTES, Links::Follow, "a run file")?;
     parse_run(path, &bytes)
 }
 
@@ -90,7 +110,15 @@ pub fn parse_run(path: &Path, bytes: &[u8]) -> Result<Run, StoreError> {
             found: version.schema,
         });
     }
-    serde_json::from_slice(bytes).map_err(parse)
+    let run: Run = serde_json::from_slice(bytes).map_err(parse)?;
+    for b in &run.benchmarks {
+        crate::values::check_benchmark(b).map_err(|problem| StoreError::BadValue {
+            path: path.to_owned(),
+            id: b.id.full_id(),
+            problem,
+        })?;
+    }
+    Ok(run)
 }
 
 /// Loads run files given as files or folders (every `*.json` directly inside a
@@ -157,90 +185,43 @@ pub fn to_json(run: &Run) -> Vec<u8> {
     bytes
 }
 
-/// Writes `run` to `path` atomically (temporary file in the same folder, then
-/// rename), creating the folder if needed. An existing file is refused unless
-/// `overwrite`; `-` writes to stdout.
+/// Writes `run` to `path` (`-`: stdout) through `output`: an existing file
+/// is refused unless `overwrite`, and even then only a run file is replaced.
 pub fn write_run(path: &Path, run: &Run, overwrite: bool) -> Result<(), StoreError> {
-    let bytes = to_json(run);
-    if path == Path::new("-") {
-        let stdout = std::io::stdout();
-        let mut lock = stdout.lock();
-        return lock
-            .write_all(&bytes)
-            .and_then(|()| lock.flush())
-            .map_err(io(path));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+    let policy = if overwrite {
+        Policy::ReplaceOwn
+    } else {
+        Policy::NeverReplace
     };
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("run.json");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
-        file.write_all(&bytes).map_err(io(&tmp))?;
-        file.sync_all().map_err(io(&tmp))?;
-        drop(file);
-        if overwrite {
-            fs::rename(&tmp, path).map_err(io(path))
-        } else {
-            // hard_link fails if the target exists, so two writers cannot
-            // both "win"; the check and the create are one step.
-            match fs::hard_link(&tmp, path) {
-                Ok(()) => {
-                    let _ = fs::remove_file(&tmp);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    Err(StoreError::Exists {
-                        path: path.to_owned(),
-                    })
-                }
-                // File systems without hard links: check, then rename.
-                Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(io(path)),
-                Err(_) => Err(StoreError::Exists {
-                    path: path.to_owned(),
-                }),
-            }
-        }
-    })();
-    if tmp.exists() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    write_run_to(&Output::path(path), run, policy).map(|_| ())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a
-/// rename, creating the folder if needed: a reader never sees half a file and
-/// a failed write leaves the old one. Replaces an existing file, so it is for
-/// derived outputs (reports, exports); run files go through [`write_run`].
+/// Writes `run` under `policy`; returns the file written (`None`: stdout).
+pub fn write_run_to(
+    output: &Output,
+    run: &Run,
+    policy: Policy,
+) -> Result<Option<PathBuf>, StoreError> {
+    let json = String::from_utf8(to_json(run)).expect("serde_json writes UTF-8");
+    output::write(output, Kind::Run, policy, &json).map_err(|e| match e {
+        OutputError::Exists { path } => StoreError::Exists { path },
+        other => StoreError::Output(other),
+    })
+}
+
+/// Writes a derived output (report, export) to `path`, replacing anything
+/// there but a run file. Kept for callers that have no kind; commands use
+/// `output::write` with their own policy.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(io(&tmp))?;
-        drop(file);
-        fs::rename(&tmp, path).map_err(io(path))
-    })();
-    if tmp.exists() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let text = String::from_utf8_lossy(bytes);
+    output::write(
+        &Output::File(path.to_owned()),
+        Kind::Other,
+        Policy::ReplaceAnyButRun,
+        &text,
+    )
+    .map(|_| ())
+    .map_err(StoreError::Output)
 }
 
 /// `results/<sanitized label>-<UTC time>.json`, the time taken from the run's

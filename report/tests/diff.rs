@@ -600,6 +600,7 @@ fn cross_cell_regressions_never_fail_the_binary() {
         "--candidate",
         path_str(&b),
         "--fail-on-regression",
+        "--allow-empty",
         "--format",
         "markdown",
     ]);

@@ -327,21 +327,36 @@ fn markdown_command_writes_the_report_atomically() {
     let results = results_dir();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("report.md");
-    std::fs::write(&out, "old report").unwrap();
-    let output = report(&[
-        "markdown".as_ref(),
-        results.path().as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-        "--label".as_ref(),
-        "1.89.0 generic,1.95.0 native".as_ref(),
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    std::fs::write(&out, "someone's notes").unwrap();
+    let markdown = |extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "markdown".as_ref(),
+            results.path().as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--label".as_ref(),
+            "1.89.0 generic,1.95.0 native".as_ref(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        report(&args)
+    };
+    // A file the command did not write is kept unless --force.
+    let output = markdown(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "someone's notes");
+    for extra in [&["--force"][..], &[]] {
+        // --force replaces it; then the command replaces its own report.
+        let output = markdown(extra);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with(report::output::TEXT_MARK), "{text}");
     // Columns follow the order of --label.
     assert!(text.contains("| Benchmark "), "{text}");
     let header = text.lines().find(|l| l.starts_with("| Benchmark")).unwrap();

@@ -1,16 +1,18 @@
 //! `report diff`: compares baseline runs with candidate runs, prints the
 //! result as text, markdown or JSON, and with `--fail-on-regression` exits 1
 //! when a gating comparison holds a significant regression beyond the
-//! threshold. Bad input is an error (exit 2, from `main`).
+//! threshold. Bad input is an error (exit 2, from `main`), and so is a gate
+//! that compared nothing (no benchmark paired within a cell) unless
+//! `--allow-empty`: a misconfigured CI job must not pass silently.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::export::write_output;
 use crate::cli::{DiffArgs, DiffFormat};
-use crate::diff::{self, DiffOptions, render};
-use crate::store;
+use crate::diff::{self, Class, DiffOptions, DiffReport, render};
+use crate::output::{self, Kind, Output, Policy};
+use crate::{sanitize, store};
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     let mut options = DiffOptions::with_threshold_pct(args.threshold)
@@ -19,6 +21,14 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--noise-z {} is not a number of 0 or more", args.noise_z);
     }
     options.noise_z = args.noise_z;
+    let out = Output::from_arg(args.output.as_deref());
+    let policy = Policy::derived(args.force);
+    let kind = match args.format {
+        DiffFormat::Text => Kind::Text,
+        DiffFormat::Markdown => Kind::Markdown,
+        DiffFormat::Json => Kind::DiffJson,
+    };
+    output::check(&out, kind, policy)?;
     let baseline = store::load_runs(&args.baseline).context("reading the baseline runs")?;
     let candidate = store::load_runs(&args.candidate).context("reading the candidate runs")?;
     let report = diff::diff(&baseline, &candidate, &options)?;
@@ -27,7 +37,16 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         DiffFormat::Markdown => render::markdown(&report),
         DiffFormat::Json => render::json(&report),
     };
-    write_output(args.output.as_deref(), output.as_bytes())?;
+    output::write(&out, kind, policy, &output)?;
+
+    if args.fail_on_regression && !args.allow_empty && paired(&report) == 0 {
+        anyhow::bail!(
+            "--fail-on-regression: no benchmark was compared ({}), so the gate checked \
+             nothing; check that baseline and candidate are runs of the same cell and \
+             benchmarks, or pass --allow-empty to accept an empty diff",
+            render::verdict(&report)
+        );
+    }
 
     let regressions: Vec<_> = report.gating_regressions().collect();
     if args.fail_on_regression && !regressions.is_empty() {
@@ -40,8 +59,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         for (comparison, entry) in regressions {
             eprintln!(
                 "  {} ({}): {:+.1}% [{:+.1}% to {:+.1}%], p (Holm) {:.2e}",
-                entry.id,
-                comparison.candidate.cell,
+                sanitize::one_line(&entry.id),
+                sanitize::one_line(&comparison.candidate.cell.to_string()),
                 entry.change.unwrap_or(f64::NAN) * 100.0,
                 entry.change_lower.unwrap_or(f64::NAN) * 100.0,
                 entry.change_upper.unwrap_or(f64::NAN) * 100.0,
@@ -51,4 +70,15 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Benchmarks paired (in both runs) within gating comparisons.
+fn paired(report: &DiffReport) -> usize {
+    report
+        .comparisons
+        .iter()
+        .filter(|c| c.gating)
+        .flat_map(|c| &c.entries)
+        .filter(|e| !matches!(e.class, Class::Added | Class::Removed))
+        .count()
 }

@@ -5,7 +5,8 @@
 //! written goes to stdout. Without `-o` the file goes to
 //! `results/<label>-<time>.json` (a `-2`, `-3`... suffix when that name is
 //! taken within the same second); with `-o FILE` an existing file is refused
-//! unless `--force`; `-o -` writes the run to stdout.
+//! unless `--force`, which replaces only a run file; `-o -` writes the run to
+//! stdout. The policies are `output::Policy`'s.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +16,8 @@ use anyhow::Context;
 use crate::cli::IngestArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
-use crate::store::{self, StoreError};
+use crate::output::{Output, Policy};
+use crate::{sanitize, store};
 
 /// Folder run files go to when `-o` is not given (relative to the current directory).
 pub const RESULTS_DIR: &str = "results";
@@ -41,27 +43,29 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
         },
     )
     .with_context(|| format!("ingesting {}", args.criterion_dir.display()))?;
-    for warning in &ingested.warnings {
-        eprintln!("warning: {warning}");
-    }
     let run = &ingested.run;
-    match &args.output {
-        Some(path) if path == Path::new("-") => {
-            store::write_run(path, run, true)?;
-        }
-        Some(path) => {
-            store::write_run(path, run, args.force)?;
-            println!("{}", path.display());
-        }
-        None => {
-            let path = write_new(Path::new(RESULTS_DIR), run, args.force)?;
-            println!("{}", path.display());
-        }
+    let (out, policy) = match &args.output {
+        Some(path) => (Output::path(path), Policy::NeverReplace),
+        None => (
+            Output::File(store::default_run_path(Path::new(RESULTS_DIR), run)),
+            Policy::NumberedSibling,
+        ),
+    };
+    let policy = if args.force {
+        Policy::ReplaceOwn
+    } else {
+        policy
+    };
+    for warning in &ingested.warnings {
+        eprintln!("warning: {}", sanitize::message(warning));
+    }
+    if let Some(path) = store::write_run_to(&out, run, policy)? {
+        println!("{}", path.display());
     }
     eprintln!(
         "ingested {} benchmarks as '{}'{}",
         run.benchmarks.len(),
-        run.label,
+        sanitize::message(&run.label),
         match ingested.warnings.len() {
             0 => String::new(),
             n => format!(", {n} skipped or with warnings"),
@@ -85,28 +89,4 @@ fn workspace_root(start: &Path) -> PathBuf {
         }
     }
     with_lock.unwrap_or_else(|| start.to_owned())
-}
-
-/// Writes to the default path, or a numbered sibling when that name is taken:
-/// another run's results are never replaced (unless `force`).
-fn write_new(results: &Path, run: &crate::model::Run, force: bool) -> anyhow::Result<PathBuf> {
-    let first = store::default_run_path(results, run);
-    if force {
-        store::write_run(&first, run, true)?;
-        return Ok(first);
-    }
-    for n in 1..100 {
-        let path = if n == 1 {
-            first.clone()
-        } else {
-            let stem = first.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
-            first.with_file_name(format!("{stem}-{n}.json"))
-        };
-        match store::write_run(&path, run, false) {
-            Ok(()) => return Ok(path),
-            Err(StoreError::Exists { .. }) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    anyhow::bail!("{} and 98 numbered siblings already exist", first.display())
 }

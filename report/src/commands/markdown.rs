@@ -1,19 +1,23 @@
-//! `report markdown <runs...> [-o FILE] [--filter ID] [--label L,..]
+//! `report markdown <runs...> [-o FILE] [--force] [--filter ID] [--label L,..]
 //! [--tables FILE]`: loads runs, picks what to show, renders the markdown
-//! report (see `render::markdown`) and writes it to stdout or, atomically,
-//! to a file.
+//! report (see `render::markdown`) and writes it through `output` (stdout,
+//! or a file that replaces only its own earlier output; `--force`: anything
+//! but a run file).
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::export::write_output;
 use crate::cli::MarkdownArgs;
+use crate::output::{self, Kind, Output, Policy};
 use crate::render::{markdown, select};
 use crate::store;
 
 pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
     // Validate everything before reading runs or writing anything.
+    let out = Output::from_arg(args.output.as_deref());
+    let policy = Policy::derived(args.force);
+    output::check(&out, Kind::Markdown, policy)?;
     let specs = super::table_specs(args.tables.as_deref())?;
     let runs = store::load_runs(&args.runs)?;
     let mut runs = select::select_labels(runs, &args.label).context("--label")?;
@@ -21,8 +25,6 @@ pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
         select::filter_benchmarks(&mut runs, filter).context("--filter")?;
     }
     let text = markdown::render(&runs, &specs)?;
-    // Same writer as diff and export: stdout for none or `-`, otherwise
-    // atomic, and never over a run file.
-    write_output(args.output.as_deref(), text.as_bytes())?;
+    output::write(&out, Kind::Markdown, policy, &text)?;
     Ok(ExitCode::SUCCESS)
 }

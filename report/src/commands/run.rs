@@ -11,7 +11,6 @@
 //! on Ctrl-C (finished cells are written, the interrupted one is not).
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
@@ -29,7 +28,8 @@ use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
 use crate::runner::tools::{SystemTools, runner_env_var};
 use crate::runner::{interrupt, utc_stamp};
-use crate::store::{self, StoreError};
+use crate::output::{self, Kind, Output, Policy};
+use crate::store;
 use crate::{html, render, tables};
 
 /// A cell whose run file was written.
@@ -280,26 +280,9 @@ fn record(
 /// Writes the run to its default path, or `-2`, `-3`… beside it when that
 /// file exists: another run's results are never replaced.
 fn write_new_run(results: &Path, run: &Run) -> anyhow::Result<PathBuf> {
-    let first = store::default_run_path(results, run);
-    for n in 1..100 {
-        let path = if n == 1 {
-            first.clone()
-        } else {
-            with_suffix(&first, n)
-        };
-        match store::write_run(&path, run, false) {
-            Ok(()) => return Ok(path),
-            Err(StoreError::Exists { .. }) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    anyhow::bail!("{} and 98 numbered siblings already exist", first.display())
-}
-
-fn with_suffix(path: &Path, n: usize) -> PathBuf {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("run");
-    let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("json");
-    path.with_file_name(format!("{stem}-{n}.{ext}"))
+    let path = store::default_run_path(results, run);
+    let written = store::write_run_to(&Output::File(path), run, Policy::NumberedSibling)?;
+    Ok(written.expect("a file output writes a file"))
 }
 
 /// `results/report-<time>.md` and `.html` for the runs of this invocation.
@@ -322,49 +305,26 @@ fn write_reports(
     let stamp = utc_stamp(started);
     let html_path = write_new_file(
         &results.join(format!("report-{stamp}.html")),
-        page.as_bytes(),
+        Kind::Html,
+        &page,
     )?;
     let md_path = write_new_file(
         &results.join(format!("report-{stamp}.md")),
-        markdown.as_bytes(),
+        Kind::Markdown,
+        &markdown,
     )?;
     Ok(vec![html_path, md_path])
 }
 
-/// Atomically creates `path` (temporary file + hard link, which fails
-/// rather than replacing), or a numbered sibling when it exists.
-fn write_new_file(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(".tmp-report-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
-        f.write_all(bytes)
-            .and_then(|()| f.sync_all())
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        for n in 1..100 {
-            let candidate = if n == 1 {
-                path.to_owned()
-            } else {
-                with_suffix(path, n)
-            };
-            match fs::hard_link(&tmp, &candidate) {
-                Ok(()) => return Ok(candidate),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(_) if !candidate.exists() => {
-                    fs::rename(&tmp, &candidate)
-                        .with_context(|| format!("writing {}", candidate.display()))?;
-                    return Ok(candidate);
-                }
-                Err(e) => {
-                    return Err(e).with_context(|| format!("writing {}", candidate.display()));
-                }
-            }
-        }
-        anyhow::bail!("{} and 98 numbered siblings already exist", path.display())
-    })();
-    let _ = fs::remove_file(&tmp);
-    result
+/// Creates `path`, or a numbered sibling when it exists (`output`).
+fn write_new_file(path: &Path, kind: Kind, text: &str) -> anyhow::Result<PathBuf> {
+    let written = output::write(
+        &Output::File(path.to_owned()),
+        kind,
+        Policy::NumberedSibling,
+        text,
+    )?;
+    Ok(written.expect("a file output writes a file"))
 }
 
 fn print_summary(
@@ -374,7 +334,8 @@ fn print_summary(
     plan: &Plan,
     elapsed: Duration,
 ) {
-    let mut out = std::io::stdout().lock();
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "{} of {} cell{} finished in {}{}",
@@ -418,4 +379,7 @@ fn print_summary(
             let _ = writeln!(out, "  {}", p.display());
         }
     }
+    // Through the writer, which neutralises ids and labels for the terminal;
+    // a closed stdout is not worth failing the run over.
+    let _ = output::write(&Output::Stdout, Kind::Text, Policy::ReplaceOwn, &out);
 }

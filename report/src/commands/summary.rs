@@ -1,12 +1,12 @@
 //! `report summary <run> [--filter TEXT]`: prints one run as the terminal
 //! summary (see `render::summary`).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
 use crate::cli::SummaryArgs;
+use crate::output::{self, Kind, Output, Policy};
 use crate::render::{select, summary};
 use crate::store;
 
@@ -17,10 +17,7 @@ pub fn run(args: &SummaryArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("--filter in {}", args.run.display()))?;
     }
     let text = summary::render(&run);
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
+    output::write(&Output::Stdout, Kind::Text, Policy::ReplaceOwn, &text)
         .context("writing the summary to stdout")?;
     Ok(ExitCode::SUCCESS)
 }

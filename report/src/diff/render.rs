@@ -381,9 +381,10 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Text inside a markdown table cell: a `|` would end the cell.
+/// Text inside a markdown table cell: a `|` would end the cell, and a
+/// newline the row (it shows as `\u{a}`, see `sanitize`).
 fn cell_safe(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::sanitize::one_line(s).replace('|', "\\|")
 }
 
 /// Text inside backticks in a table cell: backticks cannot be escaped there,
@@ -417,7 +418,7 @@ mod tests {
 
     #[test]
     fn table_cells_cannot_break_the_table() {
-        assert_eq!(cell_safe("a|b\nc"), "a\\|b c");
+        assert_eq!(cell_safe("a|b\nc\u{1b}"), "a\\|b\\u{a}c\\u{1b}");
         assert_eq!(code_safe("x`y|z"), "x'y\\|z");
     }
 

@@ -68,14 +68,12 @@ pub(crate) fn svg(
 
 /// Plotters escapes `<`, `>`, `&` and quotes itself; what it cannot escape
 /// are characters XML forbids outright (control characters), which a
-/// benchmark name from a hand-edited run file could still hold. They become
-/// U+FFFD so the SVG stays well-formed. Long labels are shortened with an
-/// ellipsis (the tables below the charts show them whole).
+/// benchmark name from a hand-edited run file could still hold. They show
+/// as their escape (`\u{1b}`, see `sanitize`, which also catches bidi
+/// overrides) so the SVG stays well-formed. Long labels are shortened with
+/// an ellipsis (the tables below the charts show them whole).
 pub(crate) fn label(text: &str, max_chars: usize) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
+    let clean = crate::sanitize::one_line(text).into_owned();
     if clean.chars().count() <= max_chars {
         clean
     } else {
@@ -202,12 +200,19 @@ pub(crate) fn wants_log(lo: f64, hi: f64) -> bool {
     lo > 0.0 && hi / lo > 30.0
 }
 
+/// `x * factor`, kept finite: a value near `f64::MAX` (1.61e308 ns in a
+/// hand-edited run is valid JSON) must not pad an axis to infinity, where
+/// plotters' tick loop never ends.
+pub(crate) fn grow(x: f64, factor: f64) -> f64 {
+    (x * factor).clamp(-f64::MAX, f64::MAX)
+}
+
 /// Axis bounds around `lo..=hi` with some room, for a linear or log axis.
 pub(crate) fn padded(lo: f64, hi: f64, log: bool) -> (f64, f64) {
     if log {
-        (lo / 1.6, hi * 1.6)
+        (lo / 1.6, grow(hi, 1.6))
     } else {
-        (0.0, if hi > 0.0 { hi * 1.12 } else { 1.0 })
+        (0.0, if hi > 0.0 { grow(hi, 1.12) } else { 1.0 })
     }
 }
 
@@ -248,12 +253,33 @@ impl ValueAxis {
     }
 }
 
+impl ValueAxis {
+    /// The axis with finite, ordered ends (a log axis also positive): every
+    /// method below works on this, so no range a chart builds can make
+    /// plotters or the tick code loop or overflow.
+    fn safe(&self) -> Self {
+        let finite = |x: f64, fallback: f64| if x.is_finite() { x } else { fallback };
+        match self {
+            Self::Linear(r) => {
+                let start = finite(r.start, 0.0);
+                let end = finite(r.end, f64::MAX);
+                Self::Linear(start..if end > start { end } else { grow(start.abs(), 2.0) + 1.0 })
+            }
+            Self::Log(r) => {
+                let start = finite(r.start, f64::MIN_POSITIVE).max(f64::MIN_POSITIVE);
+                let end = finite(r.end, f64::MAX).min(f64::MAX);
+                Self::Log(start..if end > start { end } else { grow(start, 10.0) })
+            }
+        }
+    }
+}
+
 impl Ranged for ValueAxis {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        match self {
+        match &self.safe() {
             Self::Linear(r) => RangedCoordf64::from(r.clone()).map(value, limit),
             Self::Log(r) => {
                 let (a, b) = (r.start.ln(), r.end.ln());
@@ -265,7 +291,7 @@ impl Ranged for ValueAxis {
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        match self {
+        match &self.safe() {
             Self::Linear(r) => RangedCoordf64::from(r.clone()).key_points(hint),
             Self::Log(_) if hint.weight().allow_light_points() => Vec::new(),
             Self::Log(r) => {
@@ -296,8 +322,8 @@ impl Ranged for ValueAxis {
     }
 
     fn range(&self) -> std::ops::Range<f64> {
-        match self {
-            Self::Linear(r) | Self::Log(r) => r.clone(),
+        match self.safe() {
+            Self::Linear(r) | Self::Log(r) => r,
         }
     }
 }
@@ -323,10 +349,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_lose_control_characters_and_get_shortened() {
-        assert_eq!(label("a\u{0}b", 10), "a\u{FFFD}b");
+    fn labels_escape_control_characters_and_get_shortened() {
+        assert_eq!(label("a\u{0}b\u{202e}", 20), "a\\u{0}b\\u{202e}");
         assert_eq!(label("abcdef", 4), "abc…");
         assert_eq!(label("<b>", 4), "<b>");
+    }
+
+    #[test]
+    fn axes_near_the_largest_float_stay_finite_and_have_few_ticks() {
+        use plotters::coord::ranged1d::BoldPoints;
+        for axis in [
+            ValueAxis::fit(1.0, 1.61e308),
+            ValueAxis::fit(1e300, 1.7e308),
+            ValueAxis::Linear(0.0..f64::INFINITY),
+            ValueAxis::Log(0.0..f64::INFINITY),
+            ValueAxis::Log(5e-324 / 2.0..1.0),
+        ] {
+            let r = axis.range();
+            assert!(r.start.is_finite() && r.end.is_finite() && r.end > r.start, "{axis:?}");
+            let ticks = axis.key_points(BoldPoints(10));
+            assert!(ticks.len() <= 700 && ticks.iter().all(|t| t.is_finite()), "{axis:?}");
+            assert!((0..=100).contains(&axis.map(&r.end, (0, 100))), "{axis:?}");
+        }
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! and the tables quote, and it reads the same for every group whatever its
 //! `Throughput` kind. Lower is better.
 
+use std::collections::{HashMap, HashSet};
+
 use super::bars::{self, Bar, BarChart, Series};
 use super::{Chart, draw};
 use crate::format;
-use crate::model::Run;
+use crate::model::{Benchmark, Run};
 use crate::tables;
 
 /// Most benchmarks one group chart shows; the group's table has them all.
@@ -18,30 +20,39 @@ pub(crate) const MAX_BENCHMARKS: usize = 40;
 /// One chart per group, in the tables' order (suite, then group name).
 pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
     let (shown, runs_note) = draw::series_runs(runs);
-    let mut groups: Vec<&str> = Vec::new();
-    for run in runs {
+    // One pass over every benchmark: the groups in the order first seen, each
+    // with its benchmarks and the run they come from. (Looking each group
+    // and each bar up again by scanning all benchmarks made this quadratic:
+    // minutes for a run of 200,000 benchmarks.)
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<(&str, Vec<(usize, &Benchmark)>)> = Vec::new();
+    for (r, run) in runs.iter().enumerate() {
         for b in &run.benchmarks {
-            if !groups.contains(&b.id.group.as_str()) {
-                groups.push(&b.id.group);
-            }
+            let g = *index.entry(b.id.group.as_str()).or_insert_with(|| {
+                groups.push((b.id.group.as_str(), Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push((r, b));
         }
     }
-    groups.sort_by(|a, b| {
+    groups.sort_by(|(a, _), (b, _)| {
         let rank = |g: &str| tables::suite_rank(g.split('/').next().unwrap_or(g));
         rank(a)
             .cmp(&rank(b))
             .then_with(|| tables::natural_cmp(a, b))
     });
     let mut out = Vec::with_capacity(groups.len());
-    for (i, group) in groups.into_iter().enumerate() {
+    for (i, (group, members)) in groups.into_iter().enumerate() {
         let mut names: Vec<String> = Vec::new();
-        for run in runs {
-            for b in run.benchmarks.iter().filter(|b| b.id.group == group) {
-                let name = member_name(&b.id.full_id(), group);
-                if !names.contains(&name) {
-                    names.push(name);
-                }
+        // (run, member name) -> the run's first benchmark of that name.
+        let mut by_name: HashMap<(usize, String), &Benchmark> = HashMap::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (r, b) in members {
+            let name = member_name(&b.id.full_id(), group);
+            if seen.insert(name.clone()) {
+                names.push(name.clone());
             }
+            by_name.entry((r, name)).or_insert(b);
         }
         // As the group's table lists them: `1us, 10us, 100us, 1ms`, not as text.
         names.sort_by(|a, b| tables::natural_cmp(a, b));
@@ -55,13 +66,13 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
         }
         let series = shown
             .iter()
-            .map(|run| Series {
+            .enumerate()
+            .map(|(r, run)| Series {
                 name: run.label.clone(),
                 bars: names
                     .iter()
                     .map(|name| {
-                        let id = full_id(group, name);
-                        draw::find(run, &id).map(|b| Bar {
+                        by_name.get(&(r, name.clone())).map(|b| Bar {
                             value: b.typical.point,
                             lower: b.typical.lower,
                             upper: b.typical.upper,
@@ -101,12 +112,4 @@ fn member_name(full_id: &str, group: &str) -> String {
         .filter(|rest| !rest.is_empty())
         .unwrap_or(full_id)
         .to_owned()
-}
-
-fn full_id(group: &str, member: &str) -> String {
-    if member == group {
-        group.to_owned()
-    } else {
-        format!("{group}/{member}")
-    }
 }

@@ -106,8 +106,8 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .fold(1.0, f64::max)
         .max(max_threads);
-    let x_end = max_threads * 1.08;
-    let y_end = max_speedup * 1.1;
+    let x_end = draw::grow(max_threads, 1.08);
+    let y_end = draw::grow(max_speedup, 1.1);
 
     let mut legend: Vec<LegendEntry> = Vec::new();
     for l in &lines {

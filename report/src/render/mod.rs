@@ -8,7 +8,9 @@ pub mod summary;
 
 /// Escapes text for a markdown table cell or a line of prose: `|` would end
 /// the cell, backticks and `*` would start code or emphasis, `<` and `>` could
-/// open HTML, and a newline would end the table row.
+/// open HTML, and a newline would end the table row. Control characters
+/// (a newline too) and bidi overrides show as their escape (`\u{a}`,
+/// `sanitize`): nothing in an id is dropped silently.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -19,8 +21,7 @@ pub fn escape_markdown(text: &str) -> String {
             '*' => out.push_str("\\*"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\r' => {}
-            '\n' => out.push(' '),
+            c if crate::sanitize::is_dangerous(c, false) => out.extend(c.escape_unicode()),
             c => out.push(c),
         }
     }
@@ -81,7 +82,10 @@ mod tests {
         assert_eq!(escape_markdown("a|b"), "a\\|b");
         assert_eq!(escape_markdown("`x`"), "\\`x\\`");
         assert_eq!(escape_markdown("<script>"), "&lt;script&gt;");
-        assert_eq!(escape_markdown("two\nlines\r\n"), "two lines ");
+        assert_eq!(
+            escape_markdown("two\nlines\r\n\u{1b}[2J\u{202e}"),
+            "two\\u{a}lines\\u{d}\\u{a}\\u{1b}[2J\\u{202e}"
+        );
         assert_eq!(escape_markdown("a\\|"), "a\\\\\\|");
         assert_eq!(escape_markdown("*bold*"), "\\*bold\\*");
         assert_eq!(escape_markdown("zstd-3/µs é"), "zstd-3/µs é");

@@ -196,9 +196,8 @@ fn section(out: &mut String, benches: &[&Benchmark]) -> bool {
     unreliable
 }
 
-/// Control characters (a newline in a name) would break the table's lines.
+/// Control characters (a newline in a name) would break the table's lines,
+/// and an ESC would reach the terminal: they show as escapes (`sanitize`).
 fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    crate::sanitize::one_line(text).into_owned()
 }

@@ -194,15 +194,13 @@ impl Progress {
         }
     }
 
-    /// A line for people, above the bar or on stderr.
+    /// A line for people, above the bar or on stderr. Lines quote benchmark
+    /// ids and cargo's output, so they are neutralised (`sanitize`).
     pub fn println(&self, line: impl AsRef<str>) {
+        let line = crate::sanitize::text(line.as_ref());
         match &self.bar {
-            Some(bar) => bar.println(line.as_ref()),
-            None => eprintln!(
-                "[{:>7}] {}",
-                human_duration(self.started.elapsed()),
-                line.as_ref()
-            ),
+            Some(bar) => bar.println(line),
+            None => eprintln!("[{:>7}] {line}", human_duration(self.started.elapsed())),
         }
     }
 
@@ -299,7 +297,7 @@ impl Progress {
             }
             msg.push_str(&self.current);
             msg.push_str(&self.eta_text());
-            bar.set_message(msg);
+            bar.set_message(crate::sanitize::one_line(&msg).into_owned());
         }
     }
 
