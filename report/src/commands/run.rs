@@ -10,7 +10,6 @@
 //! cell failed to build or measure (its neighbours' results are kept); 130
 //! on Ctrl-C (finished cells are written, the interrupted one is not).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
@@ -21,6 +20,7 @@ use crate::cli::RunArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
 use crate::model::{Resources, Run};
+use crate::output::{self, Kind, Output, Policy};
 use crate::runner::cell::{CellSpec, UserFlags};
 use crate::runner::execute::{CellJob, CellOutcome, Failure, Measured};
 use crate::runner::plan::{self, Plan, Request};
@@ -28,7 +28,6 @@ use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
 use crate::runner::tools::{SystemTools, runner_env_var};
 use crate::runner::{interrupt, utc_stamp};
-use crate::output::{self, Kind, Output, Policy};
 use crate::store;
 use crate::{html, render, tables};
 
