@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::facts;
 use crate::model::{Benchmark, Cell, Run};
+use crate::order::natural_cmp;
 use crate::stats::geometric_mean;
 use crate::stats::percentiles::quantile_sorted;
 use crate::stats::significance::{bootstrap_mean_ratio, holm_bonferroni, mann_whitney, seed_from};
@@ -381,6 +382,9 @@ fn compare_runs(
     let base_index = index(base)?;
     let cand_index = index(cand)?;
     let ids: BTreeSet<&String> = base_index.keys().chain(cand_index.keys()).collect();
+    // Natural order (`1us, 10us, 1ms`), as every renderer lists benchmarks.
+    let mut ids: Vec<&String> = ids.into_iter().collect();
+    ids.sort_by(|a, b| natural_cmp(a, b));
     let entries = ids
         .into_iter()
         .map(

@@ -15,7 +15,9 @@ pub fn suite_rank(suite: &str) -> usize {
 }
 
 /// Benchmark ids part by part (group, then function, then value), each
-/// naturally: `bytes/64` before `bytes-decimal/64`, as criterion's parts are.
+/// naturally: `bytes/64` before `bytes-decimal/64`, as criterion's parts are
+/// (the same order as [`natural_cmp`] of the full ids, for ids whose parts
+/// hold no `/`).
 pub fn id_cmp(a: &BenchmarkId, b: &BenchmarkId) -> Ordering {
     let part = |x: &Option<String>, y: &Option<String>| match (x, y) {
         (Some(x), Some(y)) => natural_cmp(x, y),
@@ -39,8 +41,9 @@ const UNITS: [(&str, f64); 8] = [
     ("g", 1e9),
 ];
 
-/// Compares strings with runs of digits as numbers (`a/2` < `a/10`) and a
-/// number followed by a unit as that quantity (`10us` < `1ms`). Ties (`a02`
+/// Compares strings with runs of digits as numbers (`a/2` < `a/10`), a
+/// number followed by a unit as that quantity (`10us` < `1ms`), and `/`
+/// before any other character, so ids compare segment by segment. Ties (`a02`
 /// and `a2`, `1000us` and `1ms`) fall back to plain order, so distinct names
 /// never compare equal.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -85,7 +88,12 @@ fn natural_only(mut a: &str, mut b: &str) -> Ordering {
             (a, b) = (&a[da + ua..], &b[db + ub..]);
         } else {
             if ca != cb {
-                return ca.cmp(&cb);
+                // `/` ends a segment: `bytes/64` before `bytes-decimal/64`,
+                // as comparing the id's parts one by one would have it.
+                let segment_end = |c: char| c != '/';
+                return segment_end(ca)
+                    .cmp(&segment_end(cb))
+                    .then_with(|| ca.cmp(&cb));
             }
             (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
         }
@@ -111,6 +119,10 @@ mod tests {
         assert_eq!(
             sorted(&["v4/100000", "v4/1000", "v4/10000"]),
             ["v4/1000", "v4/10000", "v4/100000"]
+        );
+        assert_eq!(
+            sorted(&["bytes-decimal/64", "bytes/64", "bytes/8"]),
+            ["bytes/8", "bytes/64", "bytes-decimal/64"]
         );
         assert_eq!(natural_cmp("a", "a"), Ordering::Equal);
         assert_eq!(natural_cmp("a1", "a"), Ordering::Greater);

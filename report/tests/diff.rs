@@ -118,6 +118,44 @@ const IDS: &[&str] = &[
     "compress/compress/zstd-3/json-100k",
 ];
 
+/// Entries come in natural order (values by size, with their units) and the
+/// context differences are the run facts, by key, worded as every renderer
+/// words them.
+#[test]
+fn entries_in_natural_order_and_context_differences_by_fact_key() {
+    let ids = [
+        "cpu/granularity/rayon/100us",
+        "cpu/granularity/rayon/10ms",
+        "cpu/granularity/rayon/10us",
+        "cpu/granularity/rayon/1ms",
+        "cpu/granularity/rayon/1us",
+    ];
+    let base = suite("base", &ids, 1.0, 0.01, 50, 1);
+    let mut cand = suite("cand", &ids, 1.0, 0.01, 50, 2);
+    cand.context.rustflags = Some("-C target-cpu=native".into());
+    let report = diff::diff(&[base], &[cand], &defaults()).unwrap();
+    let order: Vec<String> = classes(&report).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        order,
+        [
+            "cpu/granularity/rayon/1us",
+            "cpu/granularity/rayon/10us",
+            "cpu/granularity/rayon/100us",
+            "cpu/granularity/rayon/1ms",
+            "cpu/granularity/rayon/10ms"
+        ]
+    );
+    let differences: Vec<(&str, &str, &str)> = report.comparisons[0]
+        .context_differences
+        .iter()
+        .map(|d| (d.field, d.baseline.as_str(), d.candidate.as_str()))
+        .collect();
+    assert_eq!(
+        differences,
+        [("rustflags", "not set", "-C target-cpu=native")]
+    );
+}
+
 fn defaults() -> DiffOptions {
     DiffOptions::with_threshold_pct(5.0).unwrap()
 }

@@ -104,11 +104,16 @@ fn every_fixture_benchmark_is_ingested_without_warnings() {
             "{id}"
         );
     }
-    // sorted by id, so reports are stable
+    // sorted by id in natural order (`order::id_cmp`), so reports are stable
     let ids: Vec<_> = run.benchmarks.iter().map(|b| b.id.clone()).collect();
     let mut sorted = ids.clone();
-    sorted.sort();
+    sorted.sort_by(report::order::id_cmp);
     assert_eq!(ids, sorted);
+    assert!(
+        ids.windows(2)
+            .all(|w| report::order::id_cmp(&w[0], &w[1]).is_lt()),
+        "ids are distinct and strictly ordered"
+    );
 }
 
 #[test]

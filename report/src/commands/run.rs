@@ -362,10 +362,8 @@ fn print_summary(
             r.cpu_seconds.map_or("unknown".into(), |s| human_duration(
                 Duration::from_secs_f64(s)
             )),
-            r.peak_memory_bytes.map_or("unknown".into(), |b| format!(
-                "{:.0} MiB",
-                b as f64 / 1_048_576.0
-            )),
+            r.peak_memory_bytes
+                .map_or("unknown".into(), |b| crate::format::bytes(b as f64)),
             w.path.display()
         );
     }

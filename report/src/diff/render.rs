@@ -324,7 +324,11 @@ fn groups_md(out: &mut String, comparison: &Comparison, title: &str) {
 /// Entries ordered by class (regressions first), then by id.
 fn sorted(entries: &[Entry]) -> Vec<&Entry> {
     let mut v: Vec<&Entry> = entries.iter().collect();
-    v.sort_by(|a, b| a.class.cmp(&b.class).then_with(|| a.id.cmp(&b.id)));
+    v.sort_by(|a, b| {
+        a.class
+            .cmp(&b.class)
+            .then_with(|| crate::order::natural_cmp(&a.id, &b.id))
+    });
     v
 }
 
