@@ -16,6 +16,7 @@ pub mod format;
 pub mod html;
 pub mod ingest;
 pub mod model;
+pub mod python;
 pub mod render;
 pub mod runner;
 pub mod stats;

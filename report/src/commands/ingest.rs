@@ -1,5 +1,7 @@
 //! `report ingest <criterion dir> [--baseline NAME] [--label L] [-o FILE] [--force]`:
 //! reads a criterion tree, detects the build context, and writes one run file.
+//! Given the output file of `scripts/benchmark_py314.py` instead, it writes
+//! that as a run whose cell is the interpreter (`python` module).
 //!
 //! Warnings (skipped benchmarks, each naming its file) go to stderr; the path
 //! written goes to stdout. Without `-o` the file goes to
@@ -15,12 +17,19 @@ use anyhow::Context;
 use crate::cli::IngestArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
+use crate::python;
 use crate::store::{self, StoreError};
 
 /// Folder run files go to when `-o` is not given (relative to the current directory).
 pub const RESULTS_DIR: &str = "results";
 
 pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    if let Some(run) = python_run(args)? {
+        return write(args, &ingest::Ingested {
+            run,
+            warnings: Vec::new(),
+        });
+    }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let context = context::detect(&ContextInputs {
         workspace_root: workspace_root(&cwd),
@@ -41,6 +50,30 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
         },
     )
     .with_context(|| format!("ingesting {}", args.criterion_dir.display()))?;
+    write(args, &ingested)
+}
+
+/// The run of a `scripts/benchmark_py314.py --output` file, when the path is one.
+fn python_run(args: &IngestArgs) -> anyhow::Result<Option<crate::model::Run>> {
+    let path = &args.criterion_dir;
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if !python::is_suite_output(&bytes) {
+        return Ok(None);
+    }
+    if args.baseline.is_some() {
+        anyhow::bail!(
+            "{}: --baseline names a criterion baseline; a Python suite file has none",
+            path.display()
+        );
+    }
+    let output = python::parse(path, &bytes)?;
+    Ok(Some(python::to_run(path, &output, args.label.as_deref())?))
+}
+
+fn write(args: &IngestArgs, ingested: &ingest::Ingested) -> anyhow::Result<ExitCode> {
     for warning in &ingested.warnings {
         eprintln!("warning: {warning}");
     }

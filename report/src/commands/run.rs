@@ -28,7 +28,7 @@ use crate::runner::plan::{self, Plan, Request};
 use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
 use crate::runner::tools::{SystemTools, runner_env_var};
-use crate::runner::{interrupt, utc_stamp};
+use crate::runner::{interrupt, python, utc_stamp};
 use crate::store::{self, StoreError};
 use crate::{html, render, tables};
 
@@ -61,6 +61,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let plan = plan::plan(&tools, &request, &|t| {
         std::env::var_os(runner_env_var(t)).is_some()
     })?;
+    let python_cells = python::plan(&args.python, &plan.workspace.root)?;
     interrupt::install().map_err(|e| anyhow!(e))?;
 
     let started = SystemTime::now();
@@ -165,11 +166,17 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     progress.finish();
+    let python_written = if interrupted || (!failures.is_empty() && !args.keep_going) {
+        Vec::new()
+    } else {
+        run_python(args, &plan, &python_cells, &mut failures)
+    };
 
     // The report of this invocation's cells.
     let mut report_paths = Vec::new();
-    if !written.is_empty() {
-        let runs: Vec<Run> = written.iter().map(|w| w.run.clone()).collect();
+    if !written.is_empty() || !python_written.is_empty() {
+        let mut runs: Vec<Run> = written.iter().map(|w| w.run.clone()).collect();
+        runs.extend(python_written.iter().map(|(_, run)| run.clone()));
         match write_reports(&args.results, &runs, started) {
             Ok(paths) => report_paths = paths,
             Err(e) => failures.push(format!("writing the report: {e:#}")),
@@ -190,6 +197,58 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The Python cells (`--python`), after the Rust ones: each run file written
+/// as it finishes; a failure is recorded and, without `--keep-going`, stops
+/// the rest.
+fn run_python(
+    args: &RunArgs,
+    plan: &Plan,
+    cells: &[python::PythonCell],
+    failures: &mut Vec<String>,
+) -> Vec<(PathBuf, Run)> {
+    let iterations = python::iterations(args.python_iterations, args.quick);
+    let mut written = Vec::new();
+    for cell in cells {
+        if interrupt::interrupted() {
+            break;
+        }
+        eprintln!(
+            "python cell {}: {} --iterations {iterations}",
+            cell.interpreter,
+            python::SCRIPT
+        );
+        let result = cell
+            .run(
+                &plan.workspace.root,
+                &plan.workspace.cells_dir(),
+                iterations,
+                args.label.as_deref(),
+            )
+            .and_then(|run| Ok((write_new_run(&args.results, &run)?, run)));
+        match result {
+            Ok((path, run)) => {
+                eprintln!(
+                    "  wrote {} ({} benchmarks, cell {})",
+                    path.display(),
+                    run.benchmarks.len(),
+                    run.cell()
+                );
+                println!("  {}: {} benchmarks -> {}", run.cell(), run.benchmarks.len(), path.display());
+                written.push((path, run));
+            }
+            Err(e) => {
+                let msg = format!("python cell {}: {e:#}", cell.interpreter);
+                eprintln!("{msg}");
+                failures.push(msg);
+                if !args.keep_going {
+                    break;
+                }
+            }
+        }
+    }
+    written
 }
 
 fn plural(n: usize) -> &'static str {

@@ -103,7 +103,13 @@ fn context_rows(run: &Run) -> Vec<(String, String)> {
         os_parts.join(", ")
     };
     let mut rows = vec![
-        ("Toolchain".into(), or_unknown(t.release.as_ref())),
+        (
+            "Toolchain".into(),
+            match &c.interpreter {
+                Some(interpreter) => interpreter.cell_name(),
+                None => or_unknown(t.release.as_ref()),
+            },
+        ),
         (
             "rustup toolchain".into(),
             or_unknown(t.rustup_toolchain.as_ref()),

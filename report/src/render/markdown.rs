@@ -85,6 +85,7 @@ fn runs_table(runs: &[Run]) -> String {
         .map(|run| {
             let ctx = &run.context;
             let toolchain = match (&ctx.toolchain.release, &ctx.toolchain.rustup_toolchain) {
+                _ if ctx.interpreter.is_some() => run.cell().to_string(),
                 (Some(release), Some(name)) if release != name => format!("{release} ({name})"),
                 (release, name) => unknown(&release.clone().or_else(|| name.clone())),
             };

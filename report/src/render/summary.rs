@@ -99,6 +99,9 @@ fn header(out: &mut String, run: &Run) {
     {
         toolchain.push_str(&format!(" [{}]", one_line(name)));
     }
+    if let Some(interpreter) = &ctx.interpreter {
+        toolchain = python_line(interpreter);
+    }
 
     let p = &ctx.profile;
     let mut settings = Vec::new();
@@ -306,4 +309,13 @@ fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
+}
+
+/// The interpreter of a Python run in place of the toolchain.
+fn python_line(interpreter: &crate::model::Interpreter) -> String {
+    let mut line = interpreter.cell_name();
+    if let Some(build) = &interpreter.build {
+        line.push_str(&format!(" [{}]", one_line(build)));
+    }
+    line
 }
