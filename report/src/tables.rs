@@ -597,15 +597,15 @@ impl<'s> PythonVersus<'s> {
     }
 
     fn titles(&self, i: usize, indexes: &[RunIndex<'_>], all_sources: usize) -> Vec<String> {
-        let Some(rust) = self.rust else {
+        if self.rust.is_none() {
             return Vec::new();
-        };
-        let (python, rust) = (&indexes[i].run.label, &indexes[rust].run.label);
+        }
+        let python = &indexes[i].run.label;
         self.sources[i]
             .iter()
             .map(|source| match all_sources {
-                1 => format!("{python}: Python/Rust ({rust})"),
-                _ => format!("{python}: {source} Python/Rust ({rust})"),
+                1 => format!("{python}: Python/Rust"),
+                _ => format!("{python}: {source} Python/Rust"),
             })
             .collect()
     }

@@ -27,7 +27,11 @@ pub fn render(run: &Run) -> String {
     let rule = "=".repeat(RULE);
     out.push_str(&rule);
     out.push('\n');
-    out.push_str(&format!("RUST BENCHMARK SUITE: {}\n", one_line(&run.label)));
+    let suite = match run.context.interpreter {
+        Some(_) => "PYTHON 3.14 BENCHMARK SUITE",
+        None => "RUST BENCHMARK SUITE",
+    };
+    out.push_str(&format!("{suite}: {}\n", one_line(&run.label)));
     out.push_str(&rule);
     out.push('\n');
     header(&mut out, run);
@@ -175,7 +179,20 @@ fn header(out: &mut String, run: &Run) {
         ("Criterion data", one_line(&run.baseline)),
     ];
     for (name, value) in lines {
+        // A Python run has no Rust build settings: its features replace them.
+        if ctx.interpreter.is_some()
+            && matches!(name, "Target" | "Target CPU" | "RUSTFLAGS" | "Profile")
+        {
+            continue;
+        }
         out.push_str(&format!("{:<16}{value}\n", format!("{name}:")));
+    }
+    if let Some(interpreter) = &ctx.interpreter {
+        out.push_str("Python features:\n");
+        for (feature, on) in &interpreter.features {
+            let yes = if *on { "YES" } else { "NO" };
+            out.push_str(&format!("  - {}: {yes}\n", one_line(feature)));
+        }
     }
 
     out.push_str("\nAvailable Features:\n");
