@@ -36,7 +36,8 @@ pub enum DiffError {
     )]
     DuplicateCell {
         side: Side,
-        cell: Cell,
+        // Boxed: a Cell of four optional strings would make every Result large.
+        cell: Box<Cell>,
         first: String,
         second: String,
     },
@@ -346,7 +347,7 @@ fn by_cell(runs: &[Run], side: Side) -> Result<BTreeMap<Cell, &Run>, DiffError> 
         if let Some(first) = cells.get(&cell) {
             return Err(DiffError::DuplicateCell {
                 side,
-                cell,
+                cell: Box::new(cell),
                 first: first.label.clone(),
                 second: run.label.clone(),
             });

@@ -251,7 +251,13 @@ pub fn to_run(path: &Path, output: &SuiteOutput, label: Option<&str>) -> Result<
     let mut codecs: Vec<String> = benchmarks
         .iter()
         .filter(|b| b.id.suite() == "compress")
-        .filter_map(|b| b.id.function.as_deref()?.split('-').next().map(str::to_owned))
+        .filter_map(|b| {
+            b.id.function
+                .as_deref()?
+                .split('-')
+                .next()
+                .map(str::to_owned)
+        })
         .collect();
     codecs.sort();
     codecs.dedup();
@@ -418,8 +424,8 @@ impl Estimates {
             let d = &mut draws[k];
             d.sort_by(f64::total_cmp);
             let mean = d.iter().sum::<f64>() / d.len() as f64;
-            let se = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d.len() - 1) as f64)
-                .sqrt();
+            let se =
+                (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (d.len() - 1) as f64).sqrt();
             let tail = (1.0 - CONFIDENCE) / 2.0;
             Estimate {
                 point: point[k],
@@ -552,7 +558,10 @@ mod tests {
             convert(&newer),
             Err(PythonError::Version { found: 2, .. })
         ));
-        assert!(matches!(convert(&output("")), Err(PythonError::Empty { .. })));
+        assert!(matches!(
+            convert(&output("")),
+            Err(PythonError::Empty { .. })
+        ));
     }
 
     #[test]

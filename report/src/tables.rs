@@ -649,10 +649,7 @@ impl<'s> PythonVersus<'s> {
             for row in rows {
                 for id in row.ids.values() {
                     if let Some(reason) = interpreter.unavailable.get(id) {
-                        notes.push(format!(
-                            "{}: {id} unavailable ({reason}).",
-                            index.run.label
-                        ));
+                        notes.push(format!("{}: {id} unavailable ({reason}).", index.run.label));
                     }
                 }
             }

@@ -107,7 +107,10 @@ fn ingest_makes_a_run_whose_cell_is_the_interpreter() {
                 "{id}: {} vs {want}",
                 got.typical.point
             );
-            assert!(got.typical.lower <= want && want <= got.typical.upper, "{id}");
+            assert!(
+                got.typical.lower <= want && want <= got.typical.upper,
+                "{id}"
+            );
             assert_eq!(
                 got.sampling.samples as usize,
                 b["samples_ns"].as_array().unwrap().len()
@@ -115,7 +118,8 @@ fn ingest_makes_a_run_whose_cell_is_the_interpreter() {
         }
         // The kernel ran the Rust chunking with the points recorded.
         let kernel = &doc["kernel"];
-        let points = kernel["chunks"].as_u64().unwrap() * kernel["points_per_chunk"].as_u64().unwrap();
+        let points =
+            kernel["chunks"].as_u64().unwrap() * kernel["points_per_chunk"].as_u64().unwrap();
         assert_eq!(
             find(&run, "cpu/kernel/serial/1").unwrap().throughput,
             Some(Throughput::Elements(points))
@@ -129,7 +133,11 @@ fn ingest_makes_a_run_whose_cell_is_the_interpreter() {
             vec!["diff", "--baseline", file, "--candidate", file],
         ] {
             let out = report(&args);
-            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             assert!(
                 String::from_utf8_lossy(&out.stdout).contains(&name),
                 "{args:?} does not name the interpreter"
@@ -137,7 +145,11 @@ fn ingest_makes_a_run_whose_cell_is_the_interpreter() {
         }
         let html = dir.path().join("r.html");
         let out = report(&["html", file, "-o", html.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(std::fs::read_to_string(&html).unwrap().contains(&name));
     }
 }
@@ -154,7 +166,12 @@ fn cell<'a>(table: &'a Table, row: &str, column: &str) -> &'a str {
         .columns
         .iter()
         .position(|t| t == column)
-        .unwrap_or_else(|| panic!("{}: no column '{column}' in {:?}", table.title, table.columns));
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: no column '{column}' in {:?}",
+                table.title, table.columns
+            )
+        });
     let r = table
         .rows
         .iter()
@@ -180,7 +197,11 @@ fn doc_tables_fill_the_python_columns_beside_rust() {
         );
         let four = find(&python, "cpu/kernel/rayon/4").unwrap();
         assert_eq!(
-            cell(scaling, "CPU parallel (4 threads, rayon)", &format!("{label}: speedup")),
+            cell(
+                scaling,
+                "CPU parallel (4 threads, rayon)",
+                &format!("{label}: speedup")
+            ),
             format::ratio(serial.typical.point / four.typical.point)
         );
         // Python/Rust per point: the Python kernel has fewer points per chunk.
@@ -189,24 +210,36 @@ fn doc_tables_fill_the_python_columns_beside_rust() {
             other => panic!("kernel throughput {other:?}"),
         };
         let rust_serial = find(&rust, "cpu/kernel/serial/1").unwrap();
-        let per_point = (serial.typical.point / work(serial))
-            / (rust_serial.typical.point / work(rust_serial));
+        let per_point =
+            (serial.typical.point / work(serial)) / (rust_serial.typical.point / work(rust_serial));
         assert_eq!(
             cell(scaling, "CPU serial", &format!("{label}: Python/Rust")),
             format::ratio(per_point)
         );
         // The guide's figures stay as their own reference columns.
-        assert_eq!(cell(scaling, "CPU parallel (4 threads, rayon)", "3.14t speedup (doc)"), "3.8x");
+        assert_eq!(
+            cell(
+                scaling,
+                "CPU parallel (4 threads, rayon)",
+                "3.14t speedup (doc)"
+            ),
+            "3.8x"
+        );
 
         let uuid = table(&tables, "UUID Generation");
         let v4 = find(&python, "uuid/generate/v4/1000").unwrap();
-        assert_eq!(cell(uuid, "UUID4 (1000)", &label), format::duration_ns(v4.typical.point));
+        assert_eq!(
+            cell(uuid, "UUID4 (1000)", &label),
+            format::duration_ns(v4.typical.point)
+        );
         let v7 = cell(uuid, "UUID7 (1000)", &label);
         let has_v7 = find(&python, "uuid/generate/now_v7/1000").is_some();
         assert_eq!(v7 == MISSING, !has_v7);
         if !has_v7 {
             assert!(
-                uuid.notes.iter().any(|n| n.contains("uuid.uuid7 needs Python 3.14")),
+                uuid.notes
+                    .iter()
+                    .any(|n| n.contains("uuid.uuid7 needs Python 3.14")),
                 "{:?}",
                 uuid.notes
             );
@@ -220,14 +253,22 @@ fn doc_tables_fill_the_python_columns_beside_rust() {
         );
         let rust_gzip = find(&rust, "compress/compress/gzip-6/json-100k").unwrap();
         assert_eq!(
-            cell(compression, "Compress 100KB", &format!("{label}: gzip Python/Rust")),
+            cell(
+                compression,
+                "Compress 100KB",
+                &format!("{label}: gzip Python/Rust")
+            ),
             format::ratio(gzip.typical.point / rust_gzip.typical.point)
         );
 
         let asyncs = table(&tables, "Async");
         let spawn = find(&python, "async/spawn/empty/current_thread").unwrap();
         assert_eq!(
-            cell(asyncs, "Spawn 10,000 empty tasks", &format!("{label}: current_thread")),
+            cell(
+                asyncs,
+                "Spawn 10,000 empty tasks",
+                &format!("{label}: current_thread")
+            ),
             format::duration_ns(spawn.typical.point)
         );
     }
@@ -239,20 +280,40 @@ fn bad_files_are_refused_naming_the_file() {
     let text = std::fs::read_to_string(fixture()).unwrap();
     let broken = dir.path().join("broken.json");
     // Still recognisable as the suite's output, but a sample is negative.
-    std::fs::write(&broken, text.replacen("\"samples_ns\": [\n", "\"samples_ns\": [\n  -1,\n", 1))
-        .unwrap();
+    std::fs::write(
+        &broken,
+        text.replacen("\"samples_ns\": [\n", "\"samples_ns\": [\n  -1,\n", 1),
+    )
+    .unwrap();
     let out = report(&["ingest", broken.to_str().unwrap(), "-o", "-"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("broken.json") && err.contains("not a positive"), "{err}");
+    assert!(
+        err.contains("broken.json") && err.contains("not a positive"),
+        "{err}"
+    );
 
-    let out = report(&["ingest", fixture().to_str().unwrap(), "--baseline", "main", "-o", "-"]);
+    let out = report(&[
+        "ingest",
+        fixture().to_str().unwrap(),
+        "--baseline",
+        "main",
+        "-o",
+        "-",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("a Python suite file has none"));
 
     let newer = dir.path().join("newer.json");
-    std::fs::write(&newer, text.replace("\"format_version\": 1", "\"format_version\": 99")).unwrap();
+    std::fs::write(
+        &newer,
+        text.replace("\"format_version\": 1", "\"format_version\": 99"),
+    )
+    .unwrap();
     let out = report(&["ingest", newer.to_str().unwrap(), "-o", "-"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("newer.json") && err.contains("format_version 99"), "{err}");
+    assert!(
+        err.contains("newer.json") && err.contains("format_version 99"),
+        "{err}"
+    );
 }

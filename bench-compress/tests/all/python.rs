@@ -52,7 +52,9 @@ fn python_generates_the_json_100k_bytes_of_the_rust_generator() {
     let rust = &super::payload("json-100k").data;
     assert_eq!(from_python.len(), rust.len());
     if let Some(at) = from_python.iter().zip(rust).position(|(a, b)| a != b) {
-        let context = |d: &[u8]| String::from_utf8_lossy(&d[at.saturating_sub(40)..(at + 40).min(d.len())]).into_owned();
+        let context = |d: &[u8]| {
+            String::from_utf8_lossy(&d[at.saturating_sub(40)..(at + 40).min(d.len())]).into_owned()
+        };
         panic!(
             "first difference at byte {at}:\n python: {}\n   rust: {}",
             context(&from_python),

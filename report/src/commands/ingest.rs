@@ -25,10 +25,13 @@ pub const RESULTS_DIR: &str = "results";
 
 pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
     if let Some(run) = python_run(args)? {
-        return write(args, &ingest::Ingested {
-            run,
-            warnings: Vec::new(),
-        });
+        return write(
+            args,
+            &ingest::Ingested {
+                run,
+                warnings: Vec::new(),
+            },
+        );
     }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let context = context::detect(&ContextInputs {

@@ -235,7 +235,12 @@ fn run_python(
                     run.benchmarks.len(),
                     run.cell()
                 );
-                println!("  {}: {} benchmarks -> {}", run.cell(), run.benchmarks.len(), path.display());
+                println!(
+                    "  {}: {} benchmarks -> {}",
+                    run.cell(),
+                    run.benchmarks.len(),
+                    path.display()
+                );
                 written.push((path, run));
             }
             Err(e) => {

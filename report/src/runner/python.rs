@@ -180,7 +180,10 @@ mod tests {
         );
         assert!(plan(&[], Path::new("/nonexistent")).unwrap().is_empty());
         let err = plan(&["python3".into()], Path::new("/nonexistent")).unwrap_err();
-        assert!(err.to_string().contains("benchmark_py314.py not found"), "{err}");
+        assert!(
+            err.to_string().contains("benchmark_py314.py not found"),
+            "{err}"
+        );
     }
 
     #[test]
