@@ -591,8 +591,8 @@ def bench_cpu(iterations: int, points: int = KERNEL_POINTS_PER_CHUNK) -> tuple[l
     results.append(Result("cpu/kernel/serial/1", f"CPU serial ({chunks} chunks)", samples, inner,
                           throughput, {"threads": 1}))
     for value, threads in thread_counts():
+        # The pool is built before timing; measure's warm-up run starts its threads.
         with ThreadPoolExecutor(max_workers=threads) as executor:
-            kernel_pool(executor, chunks, points, seed)  # start the pool's threads
             samples, inner, got = measure(lambda: kernel_pool(executor, chunks, points, seed), iterations)
         check(got == expected, f"thread-pool kernel at {threads} threads: {got} != serial {expected}")
         results.append(Result(f"cpu/kernel/rayon/{value}", f"CPU parallel ({threads_label(value, threads)}, pool)",

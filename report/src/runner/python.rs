@@ -186,6 +186,46 @@ mod tests {
         );
     }
 
+    /// A stand-in interpreter: a shell script that writes the real fixture
+    /// output to the `--output` path the runner passes (or fails).
+    #[cfg(unix)]
+    fn fake_python(dir: &Path, body: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("fake-python");
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cell_runs_the_script_and_ingests_its_output() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let fixture = root.join("report/tests/fixtures/python/cpython-3.11.7.json");
+        let dir = tempfile::tempdir().unwrap();
+        // Arguments: SCRIPT --iterations N --output FILE.
+        let copy = format!(
+            "[ \"$2 $3 $4\" = \"--iterations 4 --output\" ] || exit 3\ncp '{}' \"$5\"",
+            fixture.display()
+        );
+        let cell = PythonCell {
+            interpreter: fake_python(dir.path(), &copy),
+        };
+        let cells = dir.path().join("cells");
+        let run = cell.run(root, &cells, 4, Some("ci")).unwrap();
+        assert_eq!(run.label, "ci CPython 3.11.7 (GIL)");
+        assert_eq!(run.cell().to_string(), "CPython 3.11.7 (GIL)");
+        assert!(cell.paths(&cells).output.is_file());
+
+        let failing = PythonCell {
+            interpreter: fake_python(dir.path(), "echo broken >&2; exit 2"),
+        };
+        let err = format!("{:#}", failing.run(root, &cells, 4, None).unwrap_err());
+        assert!(err.contains("exited with") && err.contains(".log"), "{err}");
+        let log = fs::read_to_string(failing.paths(&cells).log).unwrap();
+        assert_eq!(log.trim(), "broken");
+    }
+
     #[test]
     fn iterations_default_to_the_guide_and_shrink_for_quick() {
         assert_eq!(iterations(None, false), 20);
