@@ -169,7 +169,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let python_written = if interrupted || (!failures.is_empty() && !args.keep_going) {
         Vec::new()
     } else {
-        run_python(args, &plan, &python_cells, &mut failures)
+        python::run_all(
+            &python_cells,
+            &python::Invocation {
+                workspace_root: &plan.workspace.root,
+                cells_dir: &plan.workspace.cells_dir(),
+                iterations: python::iterations(args.python_iterations, args.quick),
+                label: args.label.as_deref(),
+                keep_going: args.keep_going,
+            },
+            &|run: &Run| write_new_run(&args.results, run),
+            &mut failures,
+        )
     };
 
     // The report of this invocation's cells.
@@ -197,63 +208,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// The Python cells (`--python`), after the Rust ones: each run file written
-/// as it finishes; a failure is recorded and, without `--keep-going`, stops
-/// the rest.
-fn run_python(
-    args: &RunArgs,
-    plan: &Plan,
-    cells: &[python::PythonCell],
-    failures: &mut Vec<String>,
-) -> Vec<(PathBuf, Run)> {
-    let iterations = python::iterations(args.python_iterations, args.quick);
-    let mut written = Vec::new();
-    for cell in cells {
-        if interrupt::interrupted() {
-            break;
-        }
-        eprintln!(
-            "python cell {}: {} --iterations {iterations}",
-            cell.interpreter,
-            python::SCRIPT
-        );
-        let result = cell
-            .run(
-                &plan.workspace.root,
-                &plan.workspace.cells_dir(),
-                iterations,
-                args.label.as_deref(),
-            )
-            .and_then(|run| Ok((write_new_run(&args.results, &run)?, run)));
-        match result {
-            Ok((path, run)) => {
-                eprintln!(
-                    "  wrote {} ({} benchmarks, cell {})",
-                    path.display(),
-                    run.benchmarks.len(),
-                    run.cell()
-                );
-                println!(
-                    "  {}: {} benchmarks -> {}",
-                    run.cell(),
-                    run.benchmarks.len(),
-                    path.display()
-                );
-                written.push((path, run));
-            }
-            Err(e) => {
-                let msg = format!("python cell {}: {e:#}", cell.interpreter);
-                eprintln!("{msg}");
-                failures.push(msg);
-                if !args.keep_going {
-                    break;
-                }
-            }
-        }
-    }
-    written
 }
 
 fn plural(n: usize) -> &'static str {

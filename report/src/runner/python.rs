@@ -156,6 +156,71 @@ impl PythonCell {
     }
 }
 
+/// What every Python cell of one `report run` shares.
+pub struct Invocation<'a> {
+    pub workspace_root: &'a Path,
+    pub cells_dir: &'a Path,
+    pub iterations: u32,
+    /// `--label`: prefixes each run's label.
+    pub label: Option<&'a str>,
+    pub keep_going: bool,
+}
+
+/// Runs every cell in turn (after the Rust cells), writing each run with
+/// `write` as it finishes. A failure goes to `failures` and, without
+/// `--keep-going`, stops the rest; Ctrl-C stops before the next cell.
+pub fn run_all(
+    cells: &[PythonCell],
+    invocation: &Invocation<'_>,
+    write: &dyn Fn(&Run) -> anyhow::Result<PathBuf>,
+    failures: &mut Vec<String>,
+) -> Vec<(PathBuf, Run)> {
+    let mut written = Vec::new();
+    for cell in cells {
+        if super::interrupt::interrupted() {
+            break;
+        }
+        eprintln!(
+            "python cell {}: {SCRIPT} --iterations {}",
+            cell.interpreter, invocation.iterations
+        );
+        let result = cell
+            .run(
+                invocation.workspace_root,
+                invocation.cells_dir,
+                invocation.iterations,
+                invocation.label,
+            )
+            .and_then(|run| Ok((write(&run)?, run)));
+        match result {
+            Ok((path, run)) => {
+                eprintln!(
+                    "  wrote {} ({} benchmarks, cell {})",
+                    path.display(),
+                    run.benchmarks.len(),
+                    run.cell()
+                );
+                println!(
+                    "  {}: {} benchmarks -> {}",
+                    run.cell(),
+                    run.benchmarks.len(),
+                    path.display()
+                );
+                written.push((path, run));
+            }
+            Err(e) => {
+                let msg = format!("python cell {}: {e:#}", cell.interpreter);
+                eprintln!("{msg}");
+                failures.push(msg);
+                if !invocation.keep_going {
+                    break;
+                }
+            }
+        }
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +289,45 @@ mod tests {
         assert!(err.contains("exited with") && err.contains(".log"), "{err}");
         let log = fs::read_to_string(failing.paths(&cells).log).unwrap();
         assert_eq!(log.trim(), "broken");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn run_all_stops_at_a_failure_unless_keep_going() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let fixture = root.join("report/tests/fixtures/python/cpython-3.11.7.json");
+        let dir = tempfile::tempdir().unwrap();
+        let (bad_dir, good_dir) = (dir.path().join("bad"), dir.path().join("good"));
+        fs::create_dir_all(&bad_dir).unwrap();
+        fs::create_dir_all(&good_dir).unwrap();
+        let cells = [
+            PythonCell {
+                interpreter: fake_python(&bad_dir, "exit 1"),
+            },
+            PythonCell {
+                interpreter: fake_python(&good_dir, &format!("cp '{}' \"$5\"", fixture.display())),
+            },
+        ];
+        let out = dir.path().join("cells");
+        for keep_going in [false, true] {
+            let invocation = Invocation {
+                workspace_root: root,
+                cells_dir: &out,
+                iterations: 2,
+                label: None,
+                keep_going,
+            };
+            let written_to = dir.path().join(format!("run-{keep_going}.json"));
+            let write = |run: &Run| {
+                fs::write(&written_to, &run.label)?;
+                Ok(written_to.clone())
+            };
+            let mut failures = Vec::new();
+            let written = run_all(&cells, &invocation, &write, &mut failures);
+            assert_eq!(failures.len(), 1, "{failures:?}");
+            assert!(failures[0].contains("bad/fake-python"), "{failures:?}");
+            assert_eq!(written.len(), usize::from(keep_going));
+        }
     }
 
     #[test]
