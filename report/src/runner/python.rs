@@ -157,6 +157,7 @@ impl PythonCell {
 }
 
 /// What every Python cell of one `report run` shares.
+#[derive(Debug, Clone, Copy)]
 pub struct Invocation<'a> {
     pub workspace_root: &'a Path,
     pub cells_dir: &'a Path,
