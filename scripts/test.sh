@@ -20,4 +20,22 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   fi
 fi
 
+# The Python suite (scripts/benchmark_py314.py): its own tests, then one short
+# run whose output the Rust tests ingest (PY314_RESULTS, report/tests/python.rs)
+# and whose kernel and payload they compare with the Rust ones. Without a
+# Python 3 those tests say they skipped, unless REQUIRE_PYTHON is set (.ci/run).
+python=${PYTHON:-python3}
+if command -v "$python" >/dev/null 2>&1; then
+  "$python" -m unittest discover -s scripts -p 'test_*.py'
+  mkdir -p target
+  "$python" scripts/benchmark_py314.py --iterations 2 --output target/py314-results.json >target/py314-results.log
+  export PY314_RESULTS="$PWD/target/py314-results.json"
+  echo "scripts/test.sh: Python suite ran on $("$python" --version 2>&1) -> $PY314_RESULTS"
+elif [ -n "${REQUIRE_PYTHON:-}" ]; then
+  echo "scripts/test.sh: REQUIRE_PYTHON is set but $python is not installed" >&2
+  exit 1
+else
+  echo "scripts/test.sh: $python not found; the Python suite's tests are skipped" >&2
+fi
+
 exec cargo test --workspace --all-targets --locked "$@"

@@ -34,7 +34,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Criterion output directory (usually target/criterion).
+    /// Criterion output directory (usually target/criterion), or the
+    /// `--output` file of scripts/benchmark_py314.py (a Python run).
     pub criterion_dir: PathBuf,
     /// Read this named baseline (`--save-baseline NAME`) instead of the latest run (`new`).
     #[arg(long)]
@@ -143,6 +144,13 @@ pub struct RunArgs {
     /// Plain progress lines only.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also run scripts/benchmark_py314.py with these Python interpreters
+    /// (comma-separated, e.g. python3.13,python3.14t), one run each.
+    #[arg(long, value_delimiter = ',')]
+    pub python: Vec<String>,
+    /// Iterations per Python benchmark (default 20; 3 with --quick).
+    #[arg(long, requires = "python", value_parser = clap::value_parser!(u32).range(2..))]
+    pub python_iterations: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

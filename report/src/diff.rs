@@ -41,7 +41,8 @@ pub enum DiffError {
     )]
     DuplicateCell {
         side: Side,
-        cell: Cell,
+        // Boxed: a Cell of four optional strings would make every Result large.
+        cell: Box<Cell>,
         first: String,
         second: String,
     },
@@ -351,7 +352,7 @@ fn by_cell(runs: &[Run], side: Side) -> Result<BTreeMap<Cell, &Run>, DiffError> 
         if let Some(first) = cells.get(&cell) {
             return Err(DiffError::DuplicateCell {
                 side,
-                cell,
+                cell: Box::new(cell),
                 first: first.label.clone(),
                 second: run.label.clone(),
             });

@@ -56,6 +56,14 @@ fn list(items: impl IntoIterator<Item = String>) -> String {
 
 /// `rustc 1.95.0 (59807616e1fa 2026-01-15), LLVM 21.1.2 [stable]`.
 fn toolchain(ctx: &BuildContext) -> String {
+    // A Python run's "toolchain" is its interpreter (`CPython 3.14.0t, GIL off`).
+    if let Some(interpreter) = &ctx.interpreter {
+        let mut text = interpreter.cell_name();
+        if let Some(build) = &interpreter.build {
+            text.push_str(&format!(" [{build}]"));
+        }
+        return text;
+    }
     let tc = &ctx.toolchain;
     let mut text = format!("rustc {}", or_unknown(tc.release.as_ref()));
     let commit: Vec<String> = [&tc.commit_hash, &tc.commit_date]

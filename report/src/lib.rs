@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod model;
 pub mod order;
 pub mod output;
+pub mod python;
 pub mod render;
 pub mod runner;
 pub mod safe_read;

@@ -59,6 +59,45 @@ pub struct BuildContext {
     pub git: Git,
     /// When the run was ingested, RFC 3339 UTC.
     pub recorded_at: Option<String>,
+    /// The Python interpreter, for a run of `scripts/benchmark_py314.py`
+    /// (then `toolchain`, `target` and `profile` are unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<Interpreter>,
+}
+
+/// The Python interpreter that ran `scripts/benchmark_py314.py`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Interpreter {
+    /// `sys.implementation.name`, e.g. `cpython`.
+    pub implementation: String,
+    /// `platform.python_version()`, e.g. `3.14.0`.
+    pub version: String,
+    /// Built free-threaded (`python3.14t`, `Py_GIL_DISABLED`).
+    pub free_threaded_build: bool,
+    /// Whether the GIL was on while it ran (`sys._is_gil_enabled()`).
+    pub gil_enabled: bool,
+    /// `sys.version`, the full build string.
+    pub build: Option<String>,
+    /// The guide's feature flags (`free_threading`, `uuid7`, `compression_zstd`, `improved_errors`).
+    #[serde(default)]
+    pub features: BTreeMap<String, bool>,
+    /// Benchmark ids this interpreter cannot run, with the reason (e.g. `uuid.uuid7 needs Python 3.14`).
+    #[serde(default)]
+    pub unavailable: BTreeMap<String, String>,
+}
+
+impl Interpreter {
+    /// What the cell shows: `CPython 3.11.7 (GIL)`, `CPython 3.14.0t (no GIL)`.
+    pub fn cell_name(&self) -> String {
+        let name = match self.implementation.as_str() {
+            "cpython" => "CPython",
+            "pypy" => "PyPy",
+            other => other,
+        };
+        let t = if self.free_threaded_build { "t" } else { "" };
+        let gil = if self.gil_enabled { "GIL" } else { "no GIL" };
+        format!("{name} {}{t} ({gil})", self.version)
+    }
 }
 
 /// `rustc -vV`, parsed.
@@ -225,6 +264,14 @@ impl Run {
     /// The **cell** a run belongs to: toolchain x target x target-cpu. Diffs
     /// pair benchmarks only within a cell.
     pub fn cell(&self) -> Cell {
+        if let Some(interpreter) = &self.context.interpreter {
+            return Cell {
+                toolchain: None,
+                target: None,
+                target_cpu: None,
+                interpreter: Some(interpreter.cell_name()),
+            };
+        }
         Cell {
             toolchain: self
                 .context
@@ -234,21 +281,28 @@ impl Run {
                 .or_else(|| self.context.toolchain.release.clone()),
             target: self.context.target.clone(),
             target_cpu: self.context.target_cpu.clone(),
+            interpreter: None,
         }
     }
 }
 
 /// Toolchain x target x target-cpu: what must match for two runs to be compared
-/// as "the same build of different code".
+/// as "the same build of different code". For a Python run, the interpreter
+/// with its GIL state instead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Cell {
     pub toolchain: Option<String>,
     pub target: Option<String>,
     pub target_cpu: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpreter: Option<String>,
 }
 
 impl std::fmt::Display for Cell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(interpreter) = &self.interpreter {
+            return f.write_str(interpreter);
+        }
         let part = |p: &Option<String>| p.clone().unwrap_or_else(|| "unknown".into());
         write!(
             f,

@@ -460,9 +460,10 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
     }
     let sources = spec.source_names();
 
+    let versus = PythonVersus::new(indexes, &rows, &sources);
     let mut columns = vec![spec.row_header.clone()];
     columns.extend(spec.references.iter().map(|r| r.title.clone()));
-    for index in indexes {
+    for (i, index) in indexes.iter().enumerate() {
         let label = &index.run.label;
         for source in &sources {
             columns.push(if sources.len() == 1 {
@@ -474,6 +475,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         for derived in &spec.derived {
             columns.push(format!("{label}: {}", derived.title));
         }
+        columns.extend(versus.titles(i, indexes, sources.len()));
     }
 
     let keyed: HashMap<&str, &Row<'_>> = rows
@@ -488,7 +490,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
             let text = row.reference.and_then(|r| r.get(&reference.title));
             line.push(text.cloned().unwrap_or_else(|| MISSING.to_owned()));
         }
-        for index in indexes {
+        for (i, index) in indexes.iter().enumerate() {
             let value =
                 |row: &Row<'_>, source: &str| row.ids.get(source).and_then(|id| index.time(id));
             for source in &sources {
@@ -524,6 +526,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
                 };
                 line.push(cell.unwrap_or_else(|| MISSING.to_owned()));
             }
+            line.extend(versus.cells(i, indexes, row));
         }
         cells.push(line);
     }
@@ -538,6 +541,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
              so the efficiency says little about scaling."
         ));
     }
+    notes.extend(versus.notes(indexes, &rows));
     for index in indexes {
         let wanted: BTreeSet<&str> = rows
             .iter()
@@ -556,6 +560,103 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         rows: cells,
         notes,
     })
+}
+
+/// Measured Python runs beside Rust: for each Python run (one whose context
+/// has an interpreter) a "Python/Rust" column per source it measured, against
+/// the first Rust run of the table. Both times are taken per unit of work (the
+/// throughput), since the Python CPU kernel runs fewer points per chunk.
+struct PythonVersus<'s> {
+    /// Index of the Rust run compared with.
+    rust: Option<usize>,
+    /// Per run: the sources it gets a Python/Rust column for (empty for Rust runs).
+    sources: Vec<Vec<&'s str>>,
+}
+
+impl<'s> PythonVersus<'s> {
+    fn new(indexes: &[RunIndex<'_>], rows: &[Row<'_>], sources: &[&'s str]) -> Self {
+        let is_python = |index: &RunIndex<'_>| index.run.context.interpreter.is_some();
+        let rust = indexes.iter().position(|index| !is_python(index));
+        let sources = indexes
+            .iter()
+            .map(|index| match rust {
+                Some(r) if is_python(index) => sources
+                    .iter()
+                    .copied()
+                    .filter(|source| {
+                        rows.iter().any(|row| {
+                            row.ids.get(source).is_some_and(|id| {
+                                index.time(id).is_some() && indexes[r].time(id).is_some()
+                            })
+                        })
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        PythonVersus { rust, sources }
+    }
+
+    fn titles(&self, i: usize, indexes: &[RunIndex<'_>], all_sources: usize) -> Vec<String> {
+        if self.rust.is_none() {
+            return Vec::new();
+        }
+        let python = &indexes[i].run.label;
+        self.sources[i]
+            .iter()
+            .map(|source| match all_sources {
+                1 => format!("{python}: Python/Rust"),
+                _ => format!("{python}: {source} Python/Rust"),
+            })
+            .collect()
+    }
+
+    fn cells(&self, i: usize, indexes: &[RunIndex<'_>], row: &Row<'_>) -> Vec<String> {
+        let Some(rust) = self.rust else {
+            return Vec::new();
+        };
+        let per_unit = |index: &RunIndex<'_>, id: &str| {
+            let bench = index.by_id.get(id)?;
+            Some(index.time(id)? / crate::python::work(bench).unwrap_or(1.0))
+        };
+        self.sources[i]
+            .iter()
+            .map(|source| {
+                row.ids
+                    .get(source)
+                    .and_then(|id| Some(per_unit(&indexes[i], id)? / per_unit(&indexes[rust], id)?))
+                    .map_or_else(|| MISSING.to_owned(), format::ratio)
+            })
+            .collect()
+    }
+
+    /// What the ratio means, and what each Python run could not measure.
+    fn notes(&self, indexes: &[RunIndex<'_>], rows: &[Row<'_>]) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(rust) = self.rust
+            && self.sources.iter().any(|s| !s.is_empty())
+        {
+            notes.push(format!(
+                "Python/Rust = the Python run's time per unit of work / {}'s, same benchmark id \
+                 (above 1x = Python is slower). Python CPU kernel: the same 840 chunks and seed \
+                 with fewer points per chunk, so its times compare per point.",
+                indexes[rust].run.label
+            ));
+        }
+        for index in indexes {
+            let Some(interpreter) = &index.run.context.interpreter else {
+                continue;
+            };
+            for row in rows {
+                for id in row.ids.values() {
+                    if let Some(reason) = interpreter.unavailable.get(id) {
+                        notes.push(format!("{}: {id} unavailable ({reason}).", index.run.label));
+                    }
+                }
+            }
+        }
+        notes
+    }
 }
 
 /// "label: 2 cores (2 logical CPUs), available parallelism 2, CPU model".

@@ -943,6 +943,18 @@ fn ingested_runs_match_the_published_json_schema() {
         )
         .unwrap();
     }
+    // and a Python run (context.interpreter), from a real script output
+    let python =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python/cpython-3.11.7.json");
+    let run = report::python::read(&python, None).unwrap();
+    assert!(run.context.interpreter.is_some());
+    check_schema(
+        &serde_json::to_value(&run).unwrap(),
+        &schema,
+        &schema,
+        "python",
+    )
+    .unwrap();
 }
 
 #[test]

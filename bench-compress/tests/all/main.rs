@@ -5,6 +5,7 @@
 mod codecs;
 mod corpus;
 mod payloads;
+mod python;
 mod streams;
 
 use std::sync::OnceLock;

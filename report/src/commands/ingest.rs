@@ -1,5 +1,7 @@
 //! `report ingest <criterion dir> [--baseline NAME] [--label L] [-o FILE] [--force]`:
 //! reads a criterion tree, detects the build context, and writes one run file.
+//! Given the output file of `scripts/benchmark_py314.py` instead, it writes
+//! that as a run whose cell is the interpreter (`python` module).
 //!
 //! Warnings (skipped benchmarks, each naming its file) go to stderr; the path
 //! written goes to stdout. Without `-o` the file goes to
@@ -17,12 +19,21 @@ use crate::cli::IngestArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
 use crate::output::{Output, Policy};
-use crate::{sanitize, store};
+use crate::{python, sanitize, store};
 
 /// Folder run files go to when `-o` is not given (relative to the current directory).
 pub const RESULTS_DIR: &str = "results";
 
 pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    if let Some(run) = python_run(args)? {
+        return write(
+            args,
+            &ingest::Ingested {
+                run,
+                warnings: Vec::new(),
+            },
+        );
+    }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let context = context::detect(&ContextInputs {
         workspace_root: workspace_root(&cwd),
@@ -43,6 +54,35 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
         },
     )
     .with_context(|| format!("ingesting {}", args.criterion_dir.display()))?;
+    write(args, &ingested)
+}
+
+/// The run of a `scripts/benchmark_py314.py --output` file, when the path is one.
+fn python_run(args: &IngestArgs) -> anyhow::Result<Option<crate::model::Run>> {
+    let path = &args.criterion_dir;
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bytes = crate::safe_read::read_regular(
+        path,
+        store::MAX_RUN_FILE_BYTES,
+        crate::safe_read::Links::Follow,
+        "a Python suite file",
+    )?;
+    if !python::is_suite_output(&bytes) {
+        return Ok(None);
+    }
+    if args.baseline.is_some() {
+        anyhow::bail!(
+            "{}: --baseline names a criterion baseline; a Python suite file has none",
+            path.display()
+        );
+    }
+    let output = python::parse(path, &bytes)?;
+    Ok(Some(python::to_run(path, &output, args.label.as_deref())?))
+}
+
+fn write(args: &IngestArgs, ingested: &ingest::Ingested) -> anyhow::Result<ExitCode> {
     let run = &ingested.run;
     let (out, policy) = match &args.output {
         Some(path) => (Output::path(path), Policy::NeverReplace),

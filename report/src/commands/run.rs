@@ -27,7 +27,7 @@ use crate::runner::plan::{self, Plan, Request};
 use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
 use crate::runner::tools::{SystemTools, runner_env_var};
-use crate::runner::{interrupt, utc_stamp};
+use crate::runner::{interrupt, python, utc_stamp};
 use crate::store;
 use crate::{html, render, tables};
 
@@ -60,6 +60,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let plan = plan::plan(&tools, &request, &|t| {
         std::env::var_os(runner_env_var(t)).is_some()
     })?;
+    let python_cells = python::plan(&args.python, &plan.workspace.root)?;
     interrupt::install().map_err(|e| anyhow!(e))?;
 
     let started = SystemTime::now();
@@ -164,11 +165,28 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     progress.finish();
+    let python_written = if interrupted || (!failures.is_empty() && !args.keep_going) {
+        Vec::new()
+    } else {
+        python::run_all(
+            &python_cells,
+            &python::Invocation {
+                workspace_root: &plan.workspace.root,
+                cells_dir: &plan.workspace.cells_dir(),
+                iterations: python::iterations(args.python_iterations, args.quick),
+                label: args.label.as_deref(),
+                keep_going: args.keep_going,
+            },
+            &|run: &Run| write_new_run(&args.results, run),
+            &mut failures,
+        )
+    };
 
     // The report of this invocation's cells.
     let mut report_paths = Vec::new();
-    if !written.is_empty() {
-        let runs: Vec<Run> = written.iter().map(|w| w.run.clone()).collect();
+    if !written.is_empty() || !python_written.is_empty() {
+        let mut runs: Vec<Run> = written.iter().map(|w| w.run.clone()).collect();
+        runs.extend(python_written.iter().map(|(_, run)| run.clone()));
         match write_reports(&args.results, &runs, started) {
             Ok(paths) => report_paths = paths,
             Err(e) => failures.push(format!("writing the report: {e:#}")),

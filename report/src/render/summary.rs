@@ -30,7 +30,11 @@ pub fn render(run: &Run) -> String {
     let rule = "=".repeat(RULE);
     out.push_str(&rule);
     out.push('\n');
-    out.push_str(&format!("RUST BENCHMARK SUITE: {}\n", one_line(&run.label)));
+    let suite = match run.context.interpreter {
+        Some(_) => "PYTHON 3.14 BENCHMARK SUITE",
+        None => "RUST BENCHMARK SUITE",
+    };
+    out.push_str(&format!("{suite}: {}\n", one_line(&run.label)));
     out.push_str(&rule);
     out.push('\n');
     header(&mut out, run);

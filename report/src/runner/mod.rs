@@ -31,6 +31,7 @@ pub mod interrupt;
 pub mod plan;
 pub mod process;
 pub mod progress;
+pub mod python;
 pub mod settings;
 pub mod tools;
 
