@@ -138,6 +138,13 @@ pub struct RunArgs {
     /// Plain progress lines only.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Before the first cell, wait up to this many seconds for other
+    /// processes to stop using the CPUs (the machine check warns either way).
+    #[arg(long, value_name = "SECS")]
+    pub wait_idle: Option<f64>,
+    /// Do not measure disturbed benchmarks again at the end of their cell.
+    #[arg(long)]
+    pub no_retry: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -115,6 +115,7 @@ pub fn detect(inputs: &ContextInputs) -> BuildContext {
         libraries,
         git: detect_git(root),
         recorded_at: Some(now_rfc3339()),
+        machine_check: None,
     }
 }
 

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::format;
+use crate::interference::{self, Mark};
 use crate::model::{Benchmark, Metric, Run};
 
 /// What an empty cell reads.
@@ -340,6 +341,12 @@ impl<'a> RunIndex<'a> {
         RunIndex { run, by_id }
     }
 
+    /// The marks of the benchmarks behind a cell (any of them marked marks
+    /// the cell: a speedup is as doubtful as either of its times).
+    fn marks(&self, ids: &[Option<&String>]) -> Vec<Mark> {
+        interference::marks_of(ids.iter().flatten().filter_map(|id| self.by_id.get(*id).copied()))
+    }
+
     /// The time to quote for `id` (criterion's typical: slope or mean), when
     /// the run has it and it is a usable number.
     fn time(&self, id: &str) -> Option<f64> {
@@ -357,19 +364,8 @@ struct Row<'s> {
     reference: Option<&'s BTreeMap<String, String>>,
 }
 
-enum RowThreads {
-    Count(u32),
-    Max,
-}
-
-impl RowThreads {
-    fn for_run(&self, run: &Run) -> Option<u32> {
-        match self {
-            RowThreads::Count(n) => Some(*n),
-            RowThreads::Max => run.context.cpu.available_parallelism,
-        }
-    }
-}
+/// A row's thread count (`crate::threads` reads counts for everyone).
+use crate::threads::Threads as RowThreads;
 
 fn expand_rows<'s>(spec: &'s TableSpec, indexes: &[RunIndex<'_>]) -> Vec<Row<'s>> {
     let source = spec.source_names()[0];
@@ -395,10 +391,7 @@ fn expand_rows<'s>(spec: &'s TableSpec, indexes: &[RunIndex<'_>]) -> Vec<Row<'s>
             for bench in matches {
                 let value = bench.id.value.as_deref().unwrap_or("");
                 let threads = match &row.threads {
-                    Some(Threads::Word(w)) if w == "value" => match value {
-                        "max" => Some(RowThreads::Max),
-                        v => v.parse().ok().filter(|n| *n > 0).map(RowThreads::Count),
-                    },
+                    Some(Threads::Word(w)) if w == "value" => RowThreads::parse(value),
                     other => fixed_threads(other),
                 };
                 let label = row
@@ -480,6 +473,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         .filter_map(|row| row.key.map(|key| (key, row)))
         .collect();
     let mut oversubscribed = false;
+    let mut used_marks: Vec<Mark> = Vec::new();
     let mut cells = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut line = vec![row.label.clone()];
@@ -490,14 +484,27 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         for index in indexes {
             let value =
                 |row: &Row<'_>, source: &str| row.ids.get(source).and_then(|id| index.time(id));
+            let mut marked = |cell: Option<String>, ids: &[Option<&String>]| match cell {
+                Some(mut text) => {
+                    let marks = index.marks(ids);
+                    text.push_str(&interference::suffix(&marks));
+                    used_marks.extend(marks);
+                    text
+                }
+                None => MISSING.to_owned(),
+            };
             for source in &sources {
-                line.push(
-                    value(row, source).map_or_else(|| MISSING.to_owned(), format::duration_ns),
-                );
+                let cell = value(row, source).map(format::duration_ns);
+                line.push(marked(cell, &[row.ids.get(*source)]));
             }
             for derived in &spec.derived {
                 let source = derived.source.as_deref().unwrap_or(sources[0]);
                 let of_row = derived.of_row.as_deref().and_then(|k| keyed.get(k));
+                let inputs = match derived.kind {
+                    DerivedKind::Ratio => [&derived.numerator, &derived.denominator]
+                        .map(|s| s.as_deref().and_then(|s| row.ids.get(s))),
+                    _ => [of_row.and_then(|r| r.ids.get(source)), row.ids.get(source)],
+                };
                 let speedup = || Some(value(of_row?, source)? / value(row, source)?);
                 let cell = match derived.kind {
                     DerivedKind::Speedup => speedup().map(format::ratio),
@@ -521,7 +528,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
                         })
                     }
                 };
-                line.push(cell.unwrap_or_else(|| MISSING.to_owned()));
+                line.push(marked(cell, &inputs));
             }
         }
         cells.push(line);
@@ -537,6 +544,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
              so the efficiency says little about scaling."
         ));
     }
+    notes.extend(marks_legend(used_marks));
     for index in indexes {
         let wanted: BTreeSet<&str> = rows
             .iter()
@@ -555,6 +563,13 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         rows: cells,
         notes,
     })
+}
+
+/// One legend note per mark used in a table.
+fn marks_legend(mut used: Vec<Mark>) -> Vec<String> {
+    used.sort();
+    used.dedup();
+    used.into_iter().map(|m| m.legend().to_owned()).collect()
 }
 
 /// "label: 2 cores (2 logical CPUs), available parallelism 2, CPU model".
@@ -617,6 +632,7 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
     groups
         .into_iter()
         .map(|((_, group), rows)| {
+            let mut used_marks = Vec::new();
             let mut missing: Vec<Vec<String>> = vec![Vec::new(); runs.len()];
             let mut cells = Vec::with_capacity(rows.len());
             for (name, per_run) in &rows {
@@ -624,7 +640,13 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
                 line.push(name.0.clone());
                 for (i, bench) in per_run.iter().enumerate() {
                     let time = bench.map(|b| b.typical.point);
-                    line.push(time.map_or_else(|| MISSING.to_owned(), format::duration_ns));
+                    let mut text = time.map_or_else(|| MISSING.to_owned(), format::duration_ns);
+                    if let Some(b) = bench {
+                        let marks = interference::marks(b);
+                        text.push_str(&interference::suffix(&marks));
+                        used_marks.extend(marks);
+                    }
+                    line.push(text);
                     if bench.is_none() {
                         missing[i].push(format!("{group}/{}", name.0));
                     }
@@ -640,7 +662,7 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
                     cells.push(line);
                 }
             }
-            let notes = runs
+            let mut notes: Vec<String> = runs
                 .iter()
                 .zip(&missing)
                 .filter_map(|(run, missing)| {
@@ -648,6 +670,7 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
                     missing_note(&run.label, &ids, rows.len())
                 })
                 .collect();
+            notes.extend(marks_legend(used_marks));
             Table {
                 title: group.to_owned(),
                 columns: columns.clone(),
@@ -834,6 +857,7 @@ mod tests {
             },
             throughput: None,
             metrics: Vec::new(),
+            interference: None,
         }
     }
 

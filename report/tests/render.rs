@@ -67,6 +67,7 @@ fn context(release: &str, target_cpu: Option<&str>) -> BuildContext {
             dirty: Some(false),
         },
         recorded_at: Some("2026-02-01T12:00:00Z".to_owned()),
+        machine_check: None,
     }
 }
 

@@ -10,7 +10,8 @@
 use plotters::prelude::*;
 
 use super::{Chart, draw};
-use crate::model::Run;
+use crate::model::{Benchmark, Run};
+use crate::threads::Threads;
 use draw::{LegendEntry, Mark};
 
 const SERIAL: &str = "cpu/kernel/serial/1";
@@ -24,6 +25,9 @@ pub(crate) struct Line {
     pub variant: &'static str,
     /// (threads, speedup), sorted by threads.
     pub points: Vec<(f64, f64)>,
+    /// Per point: the serial or the parallel benchmark was disturbed
+    /// (drawn hollow).
+    pub disturbed: Vec<bool>,
 }
 
 /// The speedup lines of every run that has the serial kernel and at least
@@ -36,25 +40,25 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
             continue;
         };
         let max = run.context.cpu.available_parallelism;
+        let serial_disturbed = draw::find(run, SERIAL).is_some_and(is_disturbed);
         for variant in VARIANTS {
-            let mut points: Vec<(f64, f64)> = THREADS
+            let mut points: Vec<((f64, f64), bool)> = THREADS
                 .iter()
                 .filter_map(|t| {
-                    let threads = match *t {
-                        "max" => f64::from(max?),
-                        n => n.parse().ok()?,
-                    };
+                    let threads = Threads::parse(t)?.resolve(max)?;
                     let b = draw::find(run, &format!("cpu/kernel/{variant}/{t}"))?;
-                    Some((threads, serial / draw::positive(b.typical.point)?))
+                    let point = (f64::from(threads), serial / draw::positive(b.typical.point)?);
+                    Some((point, serial_disturbed || is_disturbed(b)))
                 })
                 .collect();
-            points.sort_by(|a, b| a.0.total_cmp(&b.0));
-            points.dedup_by(|a, b| a.0 == b.0);
+            points.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
+            points.dedup_by(|a, b| a.0.0 == b.0.0);
             if !points.is_empty() {
                 out.push(Line {
                     run: r,
                     variant,
-                    points,
+                    disturbed: points.iter().map(|p| p.1).collect(),
+                    points: points.into_iter().map(|p| p.0).collect(),
                 });
             }
         }
@@ -125,6 +129,13 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
          `max` threads = the run's available parallelism."
             .into(),
     );
+    if lines.iter().any(|l| l.disturbed.contains(&true)) {
+        notes.push(
+            "Hollow markers: disturbed, other processes took the CPUs the serial or the \
+             parallel benchmark used while it ran; that speedup is not the code's."
+                .into(),
+        );
+    }
     let legend_w = draw::legend_width(&legend);
     let height = 480u32.max(60 + 22 * legend.len() as u32);
 
@@ -173,9 +184,22 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
         ))?;
         for l in &lines {
             let colour = draw::colour(l.run);
+            // A disturbed point is drawn hollow (outline only).
+            let style = |i: usize| {
+                if l.disturbed.get(i) == Some(&true) {
+                    colour.stroke_width(2)
+                } else {
+                    colour.filled()
+                }
+            };
             if l.variant == "rayon" {
                 cc.draw_series(LineSeries::new(l.points.clone(), colour.stroke_width(2)))?;
-                cc.draw_series(l.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))?;
+                cc.draw_series(
+                    l.points
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| Circle::new(*p, 5, style(i))),
+                )?;
             } else {
                 cc.draw_series(DashedLineSeries::new(
                     l.points.clone(),
@@ -186,7 +210,8 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
                 cc.draw_series(
                     l.points
                         .iter()
-                        .map(|p| TriangleMarker::new(*p, 6, colour.filled())),
+                        .enumerate()
+                        .map(|(i, p)| TriangleMarker::new(*p, 6, style(i))),
                 )?;
             }
         }
@@ -199,6 +224,10 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
         svg: Some(svg),
         notes,
     })
+}
+
+fn is_disturbed(b: &Benchmark) -> bool {
+    b.interference.as_ref().is_some_and(|i| i.disturbed)
 }
 
 fn mark(variant: &str) -> Mark {
