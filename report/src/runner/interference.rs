@@ -8,7 +8,9 @@
 //! A snapshot reads `/proc/stat`, `/proc/loadavg` and the `stat` file of
 //! every process (to find our own tree: report, cargo and the bench
 //! process with all their threads), about a millisecond on a small machine.
-//! `REPORT_NO_SAMPLING=1` turns sampling off (to measure what it costs).
+//! `REPORT_NO_SAMPLING=1` turns sampling off (to measure what it costs);
+//! `REPORT_DISTURBED_FRACTION=<x>` replaces the rule's 0.1 (tests use a
+//! negative one to make every sampled benchmark disturbed).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,6 +25,8 @@ use crate::threads::Threads;
 
 /// The environment variable that turns sampling off.
 pub const NO_SAMPLING_VAR: &str = "REPORT_NO_SAMPLING";
+/// The environment variable that replaces the rule's fraction (debugging, tests).
+pub const FRACTION_VAR: &str = "REPORT_DISTURBED_FRACTION";
 
 /// How `report run` watches for interference.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,7 +46,11 @@ impl WatchSettings {
         Self {
             sample: cfg!(target_os = "linux") && std::env::var_os(NO_SAMPLING_VAR).is_none(),
             retry,
-            fraction: rule::DEFAULT_FRACTION,
+            fraction: std::env::var(FRACTION_VAR)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|f: &f64| f.is_finite())
+                .unwrap_or(rule::DEFAULT_FRACTION),
             available_parallelism: std::thread::available_parallelism()
                 .ok()
                 .and_then(|n| u32::try_from(n.get()).ok()),
@@ -65,7 +73,10 @@ impl WatchSettings {
 pub struct Watch {
     pub settings: WatchSettings,
     root: u32,
-    current: Option<(String, Snapshot, Instant)>,
+    /// Benchmarks started and not yet finished: criterion's start lines
+    /// (stderr) and result lines (stdout) arrive through two pipes, so the
+    /// next start may be read before the previous result.
+    pending: BTreeMap<String, (Snapshot, Instant)>,
     /// Each finished benchmark's figures (a retry replaces the first).
     pub results: BTreeMap<String, Interference>,
 }
@@ -75,27 +86,26 @@ impl Watch {
         Self {
             settings,
             root: std::process::id(),
-            current: None,
+            pending: BTreeMap::new(),
             results: BTreeMap::new(),
         }
     }
 
     /// Criterion started `id` (or one of its phases: only the first counts).
     pub fn started(&mut self, id: &str) {
-        if !self.settings.sample || self.current.as_ref().is_some_and(|(c, ..)| c == id) {
+        if !self.settings.sample || self.pending.contains_key(id) {
             return;
         }
-        self.current = snapshot(self.root).map(|s| (id.to_owned(), s, Instant::now()));
+        if let Some(s) = snapshot(self.root) {
+            self.pending.insert(id.to_owned(), (s, Instant::now()));
+        }
     }
 
     /// Criterion printed `id`'s result.
     pub fn finished(&mut self, id: &str) {
-        let Some((started_id, start, at)) = self.current.take() else {
+        let Some((start, at)) = self.pending.remove(id) else {
             return;
         };
-        if started_id != id {
-            return;
-        }
         let Some(end) = snapshot(self.root) else {
             return;
         };
