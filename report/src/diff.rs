@@ -539,10 +539,7 @@ fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> 
 fn disturbed_note(base: &Benchmark, cand: &Benchmark) -> Option<String> {
     let side = |b: &Benchmark, name: &str| {
         let i = b.interference.as_ref().filter(|i| i.disturbed)?;
-        Some(format!(
-            "{name} (others took {:.2} cores)",
-            i.taken_cores()
-        ))
+        Some(format!("{name} (others took {:.2} cores)", i.taken_cores()))
     };
     let sides: Vec<String> = [side(base, "baseline"), side(cand, "candidate")]
         .into_iter()

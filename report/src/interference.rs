@@ -376,9 +376,15 @@ mod tests {
     #[test]
     fn rule_counts_only_what_came_out_of_the_cpus_a_benchmark_uses() {
         // 2 CPUs, one core kept busy by another process.
-        assert!(!is_disturbed(1.0, 1, 2, DEFAULT_FRACTION), "serial keeps its own CPU");
+        assert!(
+            !is_disturbed(1.0, 1, 2, DEFAULT_FRACTION),
+            "serial keeps its own CPU"
+        );
         assert!(is_disturbed(1.0, 2, 2, DEFAULT_FRACTION));
-        assert!(is_disturbed(1.0, 8, 2, DEFAULT_FRACTION), "8 threads on 2 CPUs use both");
+        assert!(
+            is_disturbed(1.0, 8, 2, DEFAULT_FRACTION),
+            "8 threads on 2 CPUs use both"
+        );
         // Thresholds: 0.1 core per CPU used.
         assert!(!is_disturbed(0.09, 1, 1, DEFAULT_FRACTION));
         assert!(is_disturbed(0.11, 1, 1, DEFAULT_FRACTION));

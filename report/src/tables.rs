@@ -344,7 +344,11 @@ impl<'a> RunIndex<'a> {
     /// The marks of the benchmarks behind a cell (any of them marked marks
     /// the cell: a speedup is as doubtful as either of its times).
     fn marks(&self, ids: &[Option<&String>]) -> Vec<Mark> {
-        interference::marks_of(ids.iter().flatten().filter_map(|id| self.by_id.get(*id).copied()))
+        interference::marks_of(
+            ids.iter()
+                .flatten()
+                .filter_map(|id| self.by_id.get(*id).copied()),
+        )
     }
 
     /// The time to quote for `id` (criterion's typical: slope or mean), when

@@ -61,10 +61,8 @@ impl Threads {
             return parts[1].and_then(Threads::parse).unwrap_or(Threads::Max);
         }
         for part in parts.into_iter().flatten() {
-            if let Some(workers) = part.strip_prefix("mt-") {
-                if let Some(t) = Threads::parse(workers) {
-                    return t;
-                }
+            if let Some(t) = part.strip_prefix("mt-").and_then(Threads::parse) {
+                return t;
             }
             if part == "spawn_blocking" {
                 return Threads::Max;
@@ -109,7 +107,10 @@ mod tests {
             ("async/spawn/empty/mt-2", Threads::Count(2)),
             ("async/spawn/empty/mt-max", Threads::Max),
             ("async/spawn/empty/current_thread", Threads::Count(1)),
-            ("async/cpu-batch/spawn_blocking/current_thread", Threads::Max),
+            (
+                "async/cpu-batch/spawn_blocking/current_thread",
+                Threads::Max,
+            ),
             // A parameter that is a size, not a thread count.
             ("uuid/generate/v4/1000", Threads::Count(1)),
             ("compress/compress/zstd-3/json-100k", Threads::Count(1)),

@@ -23,7 +23,9 @@ use report::model::{
 };
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/proc")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -76,7 +78,11 @@ fn our_tree_holds_the_script_and_its_child_but_not_the_reparented_process() {
     assert!(children > ticks(python), "the reader is a child too");
     assert_eq!(tree_ticks(&a, root), ticks(root) + children);
     // `yes` was started from the script but reparented: not ours.
-    let without_yes: Vec<ProcStat> = a.iter().filter(|p| p.pid != pid_of("yes")).cloned().collect();
+    let without_yes: Vec<ProcStat> = a
+        .iter()
+        .filter(|p| p.pid != pid_of("yes"))
+        .cloned()
+        .collect();
     assert!(ticks(pid_of("yes")) > 0);
     assert_eq!(tree_ticks(&without_yes, root), tree_ticks(&a, root));
 }
@@ -99,7 +105,10 @@ fn others_are_the_busy_ticks_minus_our_tree() {
     let per_cpu = (b.cpu.total - a.cpu.total) as f64 / 2.0;
     let own_cores = (b.own - a.own) as f64 / per_cpu;
     let busy_cores = (b.cpu.busy - a.cpu.busy) as f64 / per_cpu;
-    assert!((w.others_cores + own_cores - busy_cores).abs() < 1e-9, "{w:?}");
+    assert!(
+        (w.others_cores + own_cores - busy_cores).abs() < 1e-9,
+        "{w:?}"
+    );
     // `yes` is among the others: they took at least what it took.
     let yes = pid_of("yes");
     let yes_ticks = |pids: &str| procs(pids).iter().find(|p| p.pid == yes).unwrap().ticks;
@@ -125,7 +134,13 @@ fn estimate(ns: f64) -> Estimate {
 fn bench(id: &str, ns: f64, spread: f64, taken_cores: Option<f64>) -> Benchmark {
     let parts: Vec<&str> = id.splitn(4, '/').collect();
     let samples: Vec<f64> = (0..20)
-        .map(|i| if i % 2 == 0 { ns * (1.0 + spread) } else { ns * (1.0 - spread) })
+        .map(|i| {
+            if i % 2 == 0 {
+                ns * (1.0 + spread)
+            } else {
+                ns * (1.0 - spread)
+            }
+        })
         .collect();
     Benchmark {
         id: BenchmarkId {
@@ -155,7 +170,9 @@ fn bench(id: &str, ns: f64, spread: f64, taken_cores: Option<f64>) -> Benchmark 
         throughput: Some(Throughput::Elements(1000)),
         metrics: Vec::new(),
         interference: taken_cores.map(|others| {
-            let threads = report::threads::Threads::of_id(id).resolve(Some(2)).unwrap_or(1);
+            let threads = report::threads::Threads::of_id(id)
+                .resolve(Some(2))
+                .unwrap_or(1);
             Interference {
                 seconds: 1.0,
                 others_cores: others,
@@ -202,20 +219,38 @@ fn busy_run(label: &str) -> Run {
 fn the_rule_marks_what_shared_its_cpus() {
     let run = busy_run("busy");
     let marks = |id: &str| {
-        let b = run.benchmarks.iter().find(|b| b.id.full_id() == id).unwrap();
+        let b = run
+            .benchmarks
+            .iter()
+            .find(|b| b.id.full_id() == id)
+            .unwrap();
         interference::marks(b)
     };
-    assert_eq!(marks("cpu/kernel/serial/1"), [], "one core of two stays free");
+    assert_eq!(
+        marks("cpu/kernel/serial/1"),
+        [],
+        "one core of two stays free"
+    );
     assert_eq!(marks("cpu/kernel/rayon/2"), [Mark::Disturbed]);
-    assert_eq!(marks("uuid/generate/v4/1000"), [Mark::Noisy], "±20 % samples");
+    assert_eq!(
+        marks("uuid/generate/v4/1000"),
+        [Mark::Noisy],
+        "±20 % samples"
+    );
     let summary = interference::RunSummary::of(&run.benchmarks);
     assert_eq!(summary.disturbed, ["cpu/kernel/rayon/2"]);
-    assert!(summary.sentence().contains("took 0.75 cores on average"), "{}", summary.sentence());
+    assert!(
+        summary.sentence().contains("took 0.75 cores on average"),
+        "{}",
+        summary.sentence()
+    );
 }
 
 #[test]
 fn the_noisy_rule_needs_a_wide_spread_or_many_outliers() {
-    assert!(!interference::is_noisy(&bench("a/b/c/1", 100.0, 0.04, None)));
+    assert!(!interference::is_noisy(&bench(
+        "a/b/c/1", 100.0, 0.04, None
+    )));
     assert!(interference::is_noisy(&bench("a/b/c/1", 100.0, 0.06, None)));
     // Tight samples with 5 of 20 far out: 25 % outliers.
     let mut b = bench("a/b/c/1", 100.0, 0.001, None);
@@ -235,15 +270,23 @@ fn the_terminal_summary_marks_and_sums_up() {
     assert!(line("cpu/kernel/rayon/2").ends_with("disturbed"), "{text}");
     assert!(!line("cpu/kernel/serial/1").contains("disturbed"), "{text}");
     assert!(line("uuid/generate/v4/1000").ends_with("noisy"), "{text}");
-    assert!(text.contains("Interference:   other processes took 0.75 cores"), "{text}");
+    assert!(
+        text.contains("Interference:   other processes took 0.75 cores"),
+        "{text}"
+    );
     assert!(text.contains(Mark::Disturbed.legend()), "{text}");
 }
 
 #[test]
 fn markdown_marks_times_and_the_speedups_made_from_them() {
-    let md = report::render::markdown::render(&[busy_run("busy")], &report::tables::builtin_specs())
-        .unwrap();
-    let row = |label: &str| md.lines().find(|l| l.starts_with(&format!("| {label} "))).unwrap();
+    let md =
+        report::render::markdown::render(&[busy_run("busy")], &report::tables::builtin_specs())
+            .unwrap();
+    let row = |label: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {label} ")))
+            .unwrap()
+    };
     let rayon2 = row("CPU parallel (2 threads, rayon)");
     // Time, speedup and efficiency all carry the mark.
     assert_eq!(rayon2.matches(" !").count(), 3, "{rayon2}");
@@ -251,8 +294,16 @@ fn markdown_marks_times_and_the_speedups_made_from_them() {
     assert!(!serial.contains(" !"), "{serial}");
     assert!(md.contains(Mark::Disturbed.legend()), "{md}");
     // The per-group table too.
-    assert!(md.lines().any(|l| l.starts_with("| rayon/2 ") && l.contains(" !")), "{md}");
-    assert!(md.lines().any(|l| l.starts_with("| v4/1000 ") && l.contains(" ≈")), "{md}");
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("| rayon/2 ") && l.contains(" !")),
+        "{md}"
+    );
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("| v4/1000 ") && l.contains(" ≈")),
+        "{md}"
+    );
 }
 
 #[test]
@@ -274,16 +325,31 @@ fn html_marks_tables_and_draws_disturbed_points_hollow() {
             .replace('\'', "&#x27;")
             .replace('/', "&#x2F;")
     };
-    assert!(html.contains("Hollow markers: disturbed"), "scaling chart note");
-    assert!(html.contains(&esc("! disturbed in busy: cpu/kernel/rayon/2.")), "chart notes");
-    assert!(html.contains(&esc("≈ noisy in busy: uuid/generate/v4/1000.")), "chart notes");
-    assert!(html.contains(&esc(Mark::Disturbed.legend())), "table legend");
+    assert!(
+        html.contains("Hollow markers: disturbed"),
+        "scaling chart note"
+    );
+    assert!(
+        html.contains(&esc("! disturbed in busy: cpu/kernel/rayon/2.")),
+        "chart notes"
+    );
+    assert!(
+        html.contains(&esc("≈ noisy in busy: uuid/generate/v4/1000.")),
+        "chart notes"
+    );
+    assert!(
+        html.contains(&esc(Mark::Disturbed.legend())),
+        "table legend"
+    );
     // The scaling chart: rayon at 1 thread filled, at 2 threads hollow.
     let start = html.find("Parallel scaling: speedup").unwrap();
     let svg = &html[start..start + html[start..].find("</svg>").unwrap()];
     let circles: Vec<&str> = svg.split("<circle").skip(1).collect();
     assert!(circles.iter().any(|c| c.contains("fill=\"none\"")), "{svg}");
-    assert!(circles.iter().any(|c| !c.contains("fill=\"none\"")), "{svg}");
+    assert!(
+        circles.iter().any(|c| !c.contains("fill=\"none\"")),
+        "{svg}"
+    );
 }
 
 #[test]
@@ -299,17 +365,36 @@ fn diff_never_gates_on_a_disturbed_benchmark_and_says_why() {
     // rayon/2 is twice as slow in the candidate, but it was disturbed.
     slow.benchmarks[1] = bench("cpu/kernel/rayon/2", 2.0 * 86.79e6, 0.001, Some(1.0));
     slow.benchmarks[0] = bench("cpu/kernel/serial/1", 2.0 * 92.41e6, 0.001, Some(0.0));
-    let report = diff::diff(&[quiet], &[slow], &DiffOptions::with_threshold_pct(5.0).unwrap())
-        .unwrap();
-    let entry = |id: &str| report.comparisons[0].entries.iter().find(|e| e.id == id).unwrap();
+    let report = diff::diff(
+        &[quiet],
+        &[slow],
+        &DiffOptions::with_threshold_pct(5.0).unwrap(),
+    )
+    .unwrap();
+    let entry = |id: &str| {
+        report.comparisons[0]
+            .entries
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap()
+    };
     let rayon = entry("cpu/kernel/rayon/2");
     assert_eq!(rayon.class, Class::Noisy);
     let note = rayon.note.as_deref().unwrap();
-    assert!(note.starts_with("disturbed in the candidate (others took 1.00 cores)"), "{note}");
+    assert!(
+        note.starts_with("disturbed in the candidate (others took 1.00 cores)"),
+        "{note}"
+    );
     // The undisturbed one still gates.
     assert_eq!(entry("cpu/kernel/serial/1").class, Class::Regressed);
-    let gating: Vec<&str> = report.gating_regressions().map(|(_, e)| e.id.as_str()).collect();
+    let gating: Vec<&str> = report
+        .gating_regressions()
+        .map(|(_, e)| e.id.as_str())
+        .collect();
     assert_eq!(gating, ["cpu/kernel/serial/1"]);
     let text = diff::render::text(&report);
-    assert!(text.contains("cpu/kernel/rayon/2: disturbed in the candidate"), "{text}");
+    assert!(
+        text.contains("cpu/kernel/rayon/2: disturbed in the candidate"),
+        "{text}"
+    );
 }

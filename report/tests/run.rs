@@ -959,7 +959,10 @@ fn disturbed_benchmarks_are_measured_again_at_the_end_of_the_cell() {
         stdout.contains("after measuring 2 again (0 recovered)"),
         "{stdout}"
     );
-    assert!(stdout.contains("disturbed: fixture/sampling/linear/256"), "{stdout}");
+    assert!(
+        stdout.contains("disturbed: fixture/sampling/linear/256"),
+        "{stdout}"
+    );
 
     // --no-retry: measured once, still marked.
     let again = s
@@ -970,9 +973,10 @@ fn disturbed_benchmarks_are_measured_again_at_the_end_of_the_cell() {
         .unwrap();
     assert!(again.status.success());
     assert_eq!(s.read("bench.log").lines().count(), 3);
-    let newest = s.runs().into_iter().max_by_key(|p| {
-        std::fs::metadata(p).and_then(|m| m.modified()).ok()
-    });
+    let newest = s
+        .runs()
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
     let run = report::store::read_run(&newest.unwrap()).unwrap();
     let marked: Vec<u32> = run
         .benchmarks

@@ -21,12 +21,11 @@ use anyhow::{Context, anyhow};
 use crate::cli::RunArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Resources, Run};
-use crate::runner::cell::{CellSpec, UserFlags};
 use crate::interference::RunSummary;
-use crate::model::MachineCheck;
+use crate::model::{MachineCheck, Resources, Run};
+use crate::runner::cell::{CellSpec, UserFlags};
 use crate::runner::execute::{CellJob, CellOutcome, Failure, Measured};
-use crate::runner::interference::{self as watch, Watch, WatchSettings};
+use crate::runner::interference::{self as sampling, Watch, WatchSettings};
 use crate::runner::plan::{self, Plan, Request};
 use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
@@ -110,22 +109,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             flags: &flags,
             cargo: "cargo",
         };
-        let mut cell_watch = Watch::new(watch_settings);
-        let outcome = job.run_watched(&mut progress, &mut cell_watch).with_context(|| {
+        let mut watch = Watch::new(watch_settings, machine_check.clone());
+        let ran = job.run_watched(&mut progress, &mut watch);
+        let outcome = ran.with_context(|| {
             format!(
                 "cell {cell}: running cargo (log: {})",
                 job.paths().log.display()
             )
         });
         match outcome {
-            Ok(CellOutcome::Measured(m)) => match record(
-                &plan,
-                cell,
-                &m,
-                args,
-                &flags,
-                machine_check.as_ref(),
-            ) {
+            Ok(CellOutcome::Measured(m)) => match record(&plan, cell, &m, args, &flags) {
                 Ok((path, run, warnings)) => {
                     for w in warnings {
                         progress.println(format!("  warning: {w}"));
@@ -223,8 +216,8 @@ fn check_machine(
     if !settings.sample {
         return Ok(None);
     }
-    let check = watch::check_machine(Duration::from_secs(1), wait, settings.fraction);
-    progress.println(watch::describe(&check));
+    let check = sampling::check_machine(Duration::from_secs(1), wait, settings.fraction);
+    progress.println(sampling::describe(&check));
     if check.busy {
         progress.println(format!(
             "  warning: the machine is busy{}: benchmarks measured now may be disturbed \
@@ -270,7 +263,6 @@ fn record(
     m: &Measured,
     args: &RunArgs,
     flags: &UserFlags,
-    machine_check: Option<&MachineCheck>,
 ) -> anyhow::Result<(PathBuf, Run, Vec<String>)> {
     let mut context = context::detect(&ContextInputs {
         workspace_root: plan.workspace.root.clone(),
@@ -280,7 +272,7 @@ fn record(
         rustflags: flags.effective(cell),
         profile: "bench".to_owned(),
     });
-    context.machine_check = machine_check.cloned();
+    context.machine_check = m.machine_check.as_deref().cloned();
     let ingested = ingest::ingest(
         &m.paths.criterion_dir,
         &IngestOptions {
@@ -476,7 +468,11 @@ fn print_summary(
                 let _ = writeln!(out, "      disturbed: {id}");
             }
             if interference.disturbed.len() > 10 {
-                let _ = writeln!(out, "      … and {} more", interference.disturbed.len() - 10);
+                let _ = writeln!(
+                    out,
+                    "      … and {} more",
+                    interference.disturbed.len() - 10
+                );
             }
         }
     }

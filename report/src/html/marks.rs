@@ -44,7 +44,12 @@ pub(crate) fn notes(runs: &[Run], shows: impl Fn(&Benchmark) -> bool) -> Vec<Str
             if ids.is_empty() {
                 continue;
             }
-            let mut listed = ids.iter().take(LISTED).cloned().collect::<Vec<_>>().join(", ");
+            let mut listed = ids
+                .iter()
+                .take(LISTED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
             if ids.len() > LISTED {
                 listed.push_str(&format!(" and {} more", ids.len() - LISTED));
             }

@@ -47,7 +47,10 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
                 .filter_map(|t| {
                     let threads = Threads::parse(t)?.resolve(max)?;
                     let b = draw::find(run, &format!("cpu/kernel/{variant}/{t}"))?;
-                    let point = (f64::from(threads), serial / draw::positive(b.typical.point)?);
+                    let point = (
+                        f64::from(threads),
+                        serial / draw::positive(b.typical.point)?,
+                    );
                     Some((point, serial_disturbed || is_disturbed(b)))
                 })
                 .collect();

@@ -23,7 +23,7 @@ use super::plan::{BenchCrate, plus_arg};
 use super::process::{self, Finished, Invocation, Usage};
 use super::progress::{BenchEvent, LineParser, Progress, Stream, count_listed};
 use super::settings::{self, Filter, Settings};
-use crate::model::Interference;
+use crate::model::{Interference, MachineCheck};
 
 /// Everything needed to run one cell.
 #[derive(Debug, Clone)]
@@ -81,6 +81,9 @@ pub struct Measured {
     pub interference: BTreeMap<String, Interference>,
     /// Benchmarks measured a second time because they were disturbed.
     pub retried: Vec<String>,
+    /// The machine check before the first cell (`report run` on Linux;
+    /// boxed: it is large beside the other outcomes).
+    pub machine_check: Option<Box<MachineCheck>>,
 }
 
 /// Which step of a cell failed.
@@ -185,7 +188,7 @@ impl CellJob<'_> {
 
     /// Runs the cell without watching for interference.
     pub fn run(&self, progress: &mut Progress) -> io::Result<CellOutcome> {
-        self.run_watched(progress, &mut Watch::new(WatchSettings::off()))
+        self.run_watched(progress, &mut Watch::new(WatchSettings::off(), None))
     }
 
     /// Runs the cell. `progress.total` is updated with this cell's benchmark
@@ -332,6 +335,7 @@ impl CellJob<'_> {
             commands,
             interference: std::mem::take(&mut watch.results),
             retried,
+            machine_check: watch.machine_check.clone().map(Box::new),
         }))
     }
 

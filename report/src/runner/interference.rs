@@ -79,12 +79,15 @@ pub struct Watch {
     pending: BTreeMap<String, (Snapshot, Instant)>,
     /// Each finished benchmark's figures (a retry replaces the first).
     pub results: BTreeMap<String, Interference>,
+    /// The machine check before the first cell, for the run's context.
+    pub machine_check: Option<MachineCheck>,
 }
 
 impl Watch {
-    pub fn new(settings: WatchSettings) -> Self {
+    pub fn new(settings: WatchSettings, machine_check: Option<MachineCheck>) -> Self {
         Self {
             settings,
+            machine_check,
             root: std::process::id(),
             pending: BTreeMap::new(),
             results: BTreeMap::new(),
@@ -152,7 +155,11 @@ fn processes() -> Vec<ProcStat> {
         return Vec::new();
     };
     dir.filter_map(Result::ok)
-        .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
         .filter_map(|e| read(e.path().join("stat")))
         .filter_map(|t| parse_pid_stat(&t))
         .collect()
@@ -184,7 +191,11 @@ pub fn snapshot(root: u32) -> Option<Snapshot> {
 
 /// Watches the machine for `interval` and says who else used it. With
 /// `wait_idle`, repeats until it is not busy or that long has passed.
-pub fn check_machine(interval: Duration, wait_idle: Option<Duration>, fraction: f64) -> MachineCheck {
+pub fn check_machine(
+    interval: Duration,
+    wait_idle: Option<Duration>,
+    fraction: f64,
+) -> MachineCheck {
     let started = Instant::now();
     let mut check = check_once(interval, fraction);
     if let Some(limit) = wait_idle {
@@ -254,7 +265,9 @@ fn governor() -> Option<String> {
 fn frequency_mhz() -> Option<f64> {
     let mut khz = Vec::new();
     for n in 0.. {
-        match read(format!("/sys/devices/system/cpu/cpu{n}/cpufreq/scaling_cur_freq")) {
+        match read(format!(
+            "/sys/devices/system/cpu/cpu{n}/cpufreq/scaling_cur_freq"
+        )) {
             Some(t) => khz.extend(t.trim().parse::<f64>().ok()),
             None => break,
         }
@@ -275,11 +288,17 @@ fn frequency_mhz() -> Option<f64> {
 pub fn describe(check: &MachineCheck) -> String {
     let mut s = String::from("machine check: ");
     match check.others_cores {
-        Some(c) => s.push_str(&format!("other processes used {c:.2} cores over {:.1} s", check.seconds)),
+        Some(c) => s.push_str(&format!(
+            "other processes used {c:.2} cores over {:.1} s",
+            check.seconds
+        )),
         None => s.push_str("CPU use of other processes unknown"),
     }
     if let Some(l) = check.load_average {
-        s.push_str(&format!(", load average {:.2} {:.2} {:.2}", l[0], l[1], l[2]));
+        s.push_str(&format!(
+            ", load average {:.2} {:.2} {:.2}",
+            l[0], l[1], l[2]
+        ));
     }
     if let Some(g) = &check.governor {
         s.push_str(&format!(", governor {g}"));
