@@ -179,10 +179,7 @@ impl Threads {
     /// The number of threads in `run`; `None` for `Max` when the run does not
     /// know its available parallelism (never guessed).
     pub fn for_run(self, run: &Run) -> Option<u32> {
-        match self {
-            Threads::Fixed(n) => Some(n),
-            Threads::Max => run.context.cpu.available_parallelism,
-        }
+        self.resolve(run.context.cpu.available_parallelism)
     }
 }
 

@@ -151,6 +151,13 @@ pub struct RunArgs {
     /// Iterations per Python benchmark (default 20; 3 with --quick).
     #[arg(long, requires = "python", value_parser = clap::value_parser!(u32).range(2..))]
     pub python_iterations: Option<u32>,
+    /// Before the first cell, wait up to this many seconds for other
+    /// processes to stop using the CPUs (the machine check warns either way).
+    #[arg(long, value_name = "SECS")]
+    pub wait_idle: Option<f64>,
+    /// Do not measure disturbed benchmarks again at the end of their cell.
+    #[arg(long)]
+    pub no_retry: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -116,6 +116,7 @@ pub fn detect(inputs: &ContextInputs) -> BuildContext {
         git: detect_git(root),
         recorded_at: Some(now_rfc3339()),
         interpreter: None,
+        machine_check: None,
     }
 }
 

@@ -507,6 +507,11 @@ fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> 
         return entry;
     }
     entry.change = Some(ratio - 1.0);
+    // Like noisy: the time is not the code's alone, so it is shown, not tested.
+    if let Some(why) = disturbed_note(base, cand) {
+        entry.note = Some(why);
+        return entry;
+    }
     if b.len() < options.min_samples || c.len() < options.min_samples {
         entry.note = Some(format!(
             "too few samples ({} baseline, {} candidate; need {} per side)",
@@ -536,6 +541,25 @@ fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> 
     entry.p_value = Some(test.p_value);
     entry.class = Class::Unchanged;
     entry
+}
+
+/// Why a pair cannot be judged when either side was disturbed (other
+/// processes took the CPUs it used, `crate::interference`), else `None`.
+fn disturbed_note(base: &Benchmark, cand: &Benchmark) -> Option<String> {
+    let side = |b: &Benchmark, name: &str| {
+        let i = b.interference.as_ref().filter(|i| i.disturbed)?;
+        Some(format!("{name} (others took {:.2} cores)", i.taken_cores()))
+    };
+    let sides: Vec<String> = [side(base, "baseline"), side(cand, "candidate")]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!sides.is_empty()).then(|| {
+        format!(
+            "disturbed in the {}: other processes took the CPUs it used while it ran, so it never gates",
+            sides.join(" and the ")
+        )
+    })
 }
 
 /// Holm-corrects the p-values of every tested entry of `comparisons` as one

@@ -387,6 +387,7 @@ fn read_benchmark(root: &Path, folder: &Path, baseline: &str) -> Result<Benchmar
         },
         throughput: bench.throughput.map(to_throughput),
         metrics: Vec::new(),
+        interference: None,
     })
 }
 

@@ -63,6 +63,71 @@ pub struct BuildContext {
     /// (then `toolchain`, `target` and `profile` are unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interpreter: Option<Interpreter>,
+    /// How busy the machine was before the first cell (`report run` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_check: Option<MachineCheck>,
+}
+
+/// What `report run` found about the machine before measuring: is anything
+/// else running? Linux only; every figure is `None` where it cannot be read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MachineCheck {
+    /// 1-, 5- and 15-minute load averages at the end of the check.
+    pub load_average: Option<[f64; 3]>,
+    /// CPU other processes used during the check, in cores.
+    pub others_cores: Option<f64>,
+    /// Seconds the check watched the machine (after any `--wait-idle`).
+    pub seconds: f64,
+    /// The busiest other processes during the check, busiest first.
+    #[serde(default)]
+    pub busiest: Vec<BusyProcess>,
+    /// `scaling_governor` of cpu0 (`performance`, `powersave`, …).
+    pub governor: Option<String>,
+    /// Current frequency of the CPUs, MHz (mean over CPUs).
+    pub frequency_mhz: Option<f64>,
+    /// Whether others took enough CPU to disturb a benchmark that uses every core.
+    pub busy: bool,
+    /// Seconds spent waiting for the machine to calm down (`--wait-idle`).
+    #[serde(default)]
+    pub waited_seconds: f64,
+}
+
+/// Another process seen using CPU during the machine check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusyProcess {
+    pub pid: u32,
+    pub command: String,
+    /// Its CPU during the check, in cores.
+    pub cores: f64,
+}
+
+/// What other processes took while one benchmark ran, as `report run` saw
+/// between criterion's "Benchmarking <id>" and its result (warm-up,
+/// measurement and analysis). Linux only: absent elsewhere, never guessed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interference {
+    /// Seconds the benchmark ran.
+    pub seconds: f64,
+    /// Mean CPU other processes used meanwhile, in cores (1.0 = one core
+    /// the whole time); `report`, cargo and the bench process are not others.
+    pub others_cores: f64,
+    /// Mean steal time (the hypervisor ran another guest), in cores.
+    pub steal_cores: Option<f64>,
+    /// 1-minute load average at its start.
+    pub load_average: Option<f64>,
+    /// CPUs of the machine (`/proc/stat`).
+    pub cpus: u32,
+    /// Threads the benchmark runs, read from its id (`None`: `max` with an
+    /// unknown parallelism; judged as one thread).
+    pub threads: Option<u32>,
+    /// Others took more of its CPUs than the rule allows (`docs/glossary.md`).
+    pub disturbed: bool,
+    /// 2 when it was disturbed and measured again at the end of its cell;
+    /// the result and these figures are then the second measurement's.
+    pub attempts: u32,
+    /// `others_cores` of the first measurement, when it was measured again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_others_cores: Option<f64>,
 }
 
 /// The Python interpreter that ran `scripts/benchmark_py314.py`.
@@ -180,6 +245,9 @@ pub struct Benchmark {
     /// Non-time metrics recorded by the harness (see the `bench-metrics` crate).
     #[serde(default)]
     pub metrics: Vec<Metric>,
+    /// CPU other processes took while it ran (`report run` on Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interference: Option<Interference>,
 }
 
 /// A criterion benchmark id: `group[/function][/value]`.

@@ -382,6 +382,8 @@ fn benchmark(b: &BenchmarkFile) -> Result<Benchmark, String> {
         },
         throughput,
         metrics,
+        // The script runs outside `report run`'s watch: nothing sampled.
+        interference: None,
     })
 }
 

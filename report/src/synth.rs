@@ -240,6 +240,7 @@ pub fn synthetic_runs(m: usize, n: usize) -> Vec<Run> {
                         ..Os::default()
                     },
                     recorded_at: Some(format!("2026-01-01T00:{:02}:{:02}Z", (k / 60) % 60, k % 60)),
+                    machine_check: None,
                     ..BuildContext::default()
                 },
                 benchmarks,
@@ -290,6 +291,7 @@ fn synthetic_benchmark(rng: &mut Rng, id: BenchmarkId, i: usize, typical: f64) -
         },
         throughput: throughput_for(i),
         metrics: Vec::new(),
+        interference: None,
     }
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog;
 use crate::format;
+use crate::interference::{self, Mark};
 use crate::model::{Benchmark, Metric, Run};
 pub use crate::order::{natural_cmp, suite_rank};
 
@@ -357,6 +358,16 @@ impl<'a> RunIndex<'a> {
         RunIndex { run, by_id }
     }
 
+    /// The marks of the benchmarks behind a cell (any of them marked marks
+    /// the cell: a speedup is as doubtful as either of its times).
+    fn marks(&self, ids: &[Option<&String>]) -> Vec<Mark> {
+        interference::marks_of(
+            ids.iter()
+                .flatten()
+                .filter_map(|id| self.by_id.get(*id).copied()),
+        )
+    }
+
     /// The time to quote for `id` (criterion's typical: slope or mean), when
     /// the run has it and it is a usable number.
     fn time(&self, id: &str) -> Option<f64> {
@@ -483,6 +494,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         .filter_map(|row| row.key.map(|key| (key, row)))
         .collect();
     let mut oversubscribed = false;
+    let mut used_marks: Vec<Mark> = Vec::new();
     let mut cells = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut line = vec![row.label.clone()];
@@ -493,14 +505,27 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         for (i, index) in indexes.iter().enumerate() {
             let value =
                 |row: &Row<'_>, source: &str| row.ids.get(source).and_then(|id| index.time(id));
+            let mut marked = |cell: Option<String>, ids: &[Option<&String>]| match cell {
+                Some(mut text) => {
+                    let marks = index.marks(ids);
+                    text.push_str(&interference::suffix(&marks));
+                    used_marks.extend(marks);
+                    text
+                }
+                None => MISSING.to_owned(),
+            };
             for source in &sources {
-                line.push(
-                    value(row, source).map_or_else(|| MISSING.to_owned(), format::duration_ns),
-                );
+                let cell = value(row, source).map(format::duration_ns);
+                line.push(marked(cell, &[row.ids.get(*source)]));
             }
             for derived in &spec.derived {
                 let source = derived.source.as_deref().unwrap_or(sources[0]);
                 let of_row = derived.of_row.as_deref().and_then(|k| keyed.get(k));
+                let inputs = match derived.kind {
+                    DerivedKind::Ratio => [&derived.numerator, &derived.denominator]
+                        .map(|s| s.as_deref().and_then(|s| row.ids.get(s))),
+                    _ => [of_row.and_then(|r| r.ids.get(source)), row.ids.get(source)],
+                };
                 let speedup = || Some(value(of_row?, source)? / value(row, source)?);
                 let cell = match derived.kind {
                     DerivedKind::Speedup => speedup().map(format::ratio),
@@ -524,7 +549,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
                         })
                     }
                 };
-                line.push(cell.unwrap_or_else(|| MISSING.to_owned()));
+                line.push(marked(cell, &inputs));
             }
             line.extend(versus.cells(i, indexes, row));
         }
@@ -542,6 +567,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         ));
     }
     notes.extend(versus.notes(indexes, &rows));
+    notes.extend(marks_legend(used_marks));
     for index in indexes {
         let wanted: BTreeSet<&str> = rows
             .iter()
@@ -659,6 +685,13 @@ impl<'s> PythonVersus<'s> {
     }
 }
 
+/// One legend note per mark used in a table.
+fn marks_legend(mut used: Vec<Mark>) -> Vec<String> {
+    used.sort();
+    used.dedup();
+    used.into_iter().map(|m| m.legend().to_owned()).collect()
+}
+
 /// "label: 2 cores (2 logical CPUs), available parallelism 2, CPU model".
 fn core_note(run: &Run) -> String {
     let cpu = &run.context.cpu;
@@ -719,6 +752,7 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
     groups
         .into_iter()
         .map(|((_, group), rows)| {
+            let mut used_marks = Vec::new();
             let mut missing: Vec<Vec<String>> = vec![Vec::new(); runs.len()];
             let mut cells = Vec::with_capacity(rows.len());
             for (name, per_run) in &rows {
@@ -726,7 +760,13 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
                 line.push(name.0.clone());
                 for (i, bench) in per_run.iter().enumerate() {
                     let time = bench.map(|b| b.typical.point);
-                    line.push(time.map_or_else(|| MISSING.to_owned(), format::duration_ns));
+                    let mut text = time.map_or_else(|| MISSING.to_owned(), format::duration_ns);
+                    if let Some(b) = bench {
+                        let marks = interference::marks(b);
+                        text.push_str(&interference::suffix(&marks));
+                        used_marks.extend(marks);
+                    }
+                    line.push(text);
                     if bench.is_none() {
                         missing[i].push(format!("{group}/{}", name.0));
                     }
@@ -742,7 +782,7 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
                     cells.push(line);
                 }
             }
-            let notes = runs
+            let mut notes: Vec<String> = runs
                 .iter()
                 .zip(&missing)
                 .filter_map(|(run, missing)| {
@@ -750,6 +790,7 @@ pub fn group_tables(runs: &[Run]) -> Vec<Table> {
                     missing_note(&run.label, &ids, rows.len())
                 })
                 .collect();
+            notes.extend(marks_legend(used_marks));
             Table {
                 title: group.to_owned(),
                 columns: columns.clone(),
@@ -890,6 +931,7 @@ mod tests {
             },
             throughput: None,
             metrics: Vec::new(),
+            interference: None,
         }
     }
 

@@ -71,6 +71,7 @@ fn bench(id: &str, per_iteration_ns: Vec<f64>) -> Benchmark {
         },
         throughput: Some(Throughput::Elements(1000)),
         metrics: Vec::new(),
+        interference: None,
     }
 }
 

@@ -58,6 +58,7 @@ fn bench(id: &str, ns: f64, throughput: Option<Throughput>, metrics: Vec<Metric>
         },
         throughput,
         metrics,
+        interference: None,
     }
 }
 

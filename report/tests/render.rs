@@ -68,6 +68,7 @@ fn context(release: &str, target_cpu: Option<&str>) -> BuildContext {
         },
         recorded_at: Some("2026-02-01T12:00:00Z".to_owned()),
         interpreter: None,
+        machine_check: None,
     }
 }
 

@@ -191,6 +191,20 @@ fn filters_are_checked_regexes_passed_positionally() {
     assert!(err.to_string().contains("cpu/(kernel"), "{err}");
 }
 
+#[test]
+fn a_retry_filter_selects_exactly_the_given_ids() {
+    let ids = strings(&["cpu/kernel/rayon/2", "odd/a.b+(c)/max"]);
+    let f = Filter::exactly(&ids);
+    let re = regex::Regex::new(f.as_arg()).unwrap();
+    assert!(re.is_match("cpu/kernel/rayon/2"));
+    assert!(re.is_match("odd/a.b+(c)/max"));
+    // Anchored: neither longer ids nor look-alikes of the escaped characters.
+    assert!(!re.is_match("cpu/kernel/rayon/24"));
+    assert!(!re.is_match("x/cpu/kernel/rayon/2"));
+    assert!(!re.is_match("odd/aXbb+(c)/max"));
+    assert!(!f.as_arg().starts_with('-'));
+}
+
 fn job_fixture() -> (CellSpec, Vec<BenchCrate>) {
     let cell = CellSpec {
         toolchain: ToolchainChoice::named("nightly", HOST),
@@ -758,6 +772,7 @@ esac
 echo "CARGO_TARGET_DIR=$CARGO_TARGET_DIR CRITERION_HOME=$CRITERION_HOME RUSTFLAGS=${RUSTFLAGS:-} ARGS=$after" >> "$FAKE_DIR/bench.log"
 echo "Benchmarking fixture/throughput/bytes/64" >&2
 echo "Benchmarking fixture/throughput/bytes/64: Warming up for 300.00 ms" >&2
+if [ -n "${FAKE_BENCH_SECONDS:-}" ]; then sleep "$FAKE_BENCH_SECONDS"; fi
 case "${RUSTFLAGS:-}" in *"${FAKE_SLOW_CPU:-none}"*)
   # A grandchild, as the bench binary is cargo's child: it must get SIGINT
   # through the process group, not from its parent.
@@ -776,6 +791,7 @@ cp -R "$FIXTURE/." "$CRITERION_HOME/"
 echo "fixture/throughput/bytes/64"
 echo "                        time:   [1.0000 µs 1.1000 µs 1.2000 µs]"
 echo "Benchmarking fixture/sampling/linear/256" >&2
+if [ -n "${FAKE_BENCH_SECONDS:-}" ]; then sleep "$FAKE_BENCH_SECONDS"; fi
 echo "fixture/sampling/linear/256"
 echo "                        time:   [2.0000 µs 2.1000 µs 2.2000 µs]"
 exit 0
@@ -856,6 +872,9 @@ esac
                 .env("PATH", &self.path)
                 .env("FAKE_DIR", &self.dir)
                 .env("FIXTURE", fixture)
+                // The machine running the tests may be busy: nothing counts
+                // as disturbed unless a test asks for it.
+                .env("REPORT_DISTURBED_FRACTION", "1e9")
                 .env_remove("RUSTFLAGS")
                 .env_remove("CARGO_ENCODED_RUSTFLAGS")
                 .env_remove("RUSTUP_TOOLCHAIN");
@@ -888,6 +907,85 @@ esac
             v
         }
     }
+}
+
+/// Disturbed benchmarks are measured again with a filter that selects
+/// exactly them, and the run keeps the second measurement's figures. A
+/// negative fraction makes every sampled benchmark disturbed; the fake
+/// bench sleeps so that each window spans clock ticks.
+#[cfg(target_os = "linux")]
+#[test]
+fn disturbed_benchmarks_are_measured_again_at_the_end_of_the_cell() {
+    let s = fake::setup();
+    let out = s
+        .command(&["--quiet"])
+        .env("REPORT_DISTURBED_FRACTION", "-100")
+        .env("FAKE_BENCH_SECONDS", "0.15")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stderr.contains("machine check: "), "{stderr}");
+    assert!(
+        stderr.contains("fixture: measuring 2 disturbed benchmarks again"),
+        "{stderr}"
+    );
+    let bench_log = s.read("bench.log");
+    let lines: Vec<&str> = bench_log.lines().collect();
+    assert_eq!(lines.len(), 2, "{bench_log}");
+    assert!(
+        lines[1].ends_with(r" ^(?:fixture/throughput/bytes/64|fixture/sampling/linear/256)$"),
+        "{}",
+        lines[1]
+    );
+    let runs = s.runs();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let run = report::store::read_run(&runs[0]).unwrap();
+    assert!(run.context.machine_check.is_some());
+    for id in ["fixture/throughput/bytes/64", "fixture/sampling/linear/256"] {
+        let b = run
+            .benchmarks
+            .iter()
+            .find(|b| b.id.full_id() == id)
+            .unwrap_or_else(|| panic!("{id} in the run"));
+        let i = b.interference.as_ref().expect("sampled on Linux");
+        assert_eq!(i.attempts, 2, "{id}: {i:?}");
+        assert!(i.first_others_cores.is_some(), "{id}: {i:?}");
+        assert!(i.disturbed, "still disturbed under a negative fraction");
+        assert!(i.seconds >= 0.1, "{id}: {i:?}");
+    }
+    assert!(
+        stdout.contains("after measuring 2 again (0 recovered)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("disturbed: fixture/sampling/linear/256"),
+        "{stdout}"
+    );
+
+    // --no-retry: measured once, still marked.
+    let again = s
+        .command(&["--quiet", "--no-retry"])
+        .env("REPORT_DISTURBED_FRACTION", "-100")
+        .env("FAKE_BENCH_SECONDS", "0.15")
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_eq!(s.read("bench.log").lines().count(), 3);
+    let newest = s
+        .runs()
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    let run = report::store::read_run(&newest.unwrap()).unwrap();
+    let marked: Vec<u32> = run
+        .benchmarks
+        .iter()
+        .filter_map(|b| b.interference.as_ref())
+        .filter(|i| i.disturbed)
+        .map(|i| i.attempts)
+        .collect();
+    assert_eq!(marked, [1, 1]);
 }
 
 #[cfg(unix)]

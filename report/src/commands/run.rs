@@ -19,10 +19,12 @@ use anyhow::{Context, anyhow};
 use crate::cli::RunArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
-use crate::model::{Resources, Run};
+use crate::interference::RunSummary;
+use crate::model::{MachineCheck, Resources, Run};
 use crate::output::{self, Kind, Output, Policy};
 use crate::runner::cell::{CellSpec, UserFlags};
 use crate::runner::execute::{CellJob, CellOutcome, Failure, Measured};
+use crate::runner::interference::{self as sampling, Watch, WatchSettings};
 use crate::runner::plan::{self, Plan, Request};
 use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
@@ -84,6 +86,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         plan.workspace.cells_dir().display()
     ));
 
+    let watch_settings = WatchSettings::new(!args.no_retry);
+    let machine_check = check_machine(args, &watch_settings, &progress)?;
+
     let cells_dir = plan.workspace.cells_dir();
     let mut written: Vec<Written> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
@@ -104,7 +109,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             flags: &flags,
             cargo: "cargo",
         };
-        let outcome = job.run(&mut progress).with_context(|| {
+        let mut watch = Watch::new(watch_settings, machine_check.clone());
+        let ran = job.run_watched(&mut progress, &mut watch);
+        let outcome = ran.with_context(|| {
             format!(
                 "cell {cell}: running cargo (log: {})",
                 job.paths().log.display()
@@ -209,6 +216,39 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The machine check before the first cell (Linux: `/proc`), with
+/// `--wait-idle`; warns when the machine is busy.
+fn check_machine(
+    args: &RunArgs,
+    settings: &WatchSettings,
+    progress: &Progress,
+) -> anyhow::Result<Option<MachineCheck>> {
+    let wait = match args.wait_idle {
+        Some(s) if !(s.is_finite() && s >= 0.0) => {
+            anyhow::bail!("--wait-idle {s}: expected a number of seconds (0 or more)")
+        }
+        Some(s) => Some(Duration::from_secs_f64(s)),
+        None => None,
+    };
+    if !settings.sample {
+        return Ok(None);
+    }
+    let check = sampling::check_machine(Duration::from_secs(1), wait, settings.fraction);
+    progress.println(sampling::describe(&check));
+    if check.busy {
+        progress.println(format!(
+            "  warning: the machine is busy{}: benchmarks measured now may be disturbed \
+             (they are marked; --wait-idle SECS waits for it to calm down)",
+            if check.waited_seconds > 0.0 {
+                " after --wait-idle"
+            } else {
+                ""
+            }
+        ));
+    }
+    Ok(Some(check))
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -241,7 +281,7 @@ fn record(
     args: &RunArgs,
     flags: &UserFlags,
 ) -> anyhow::Result<(PathBuf, Run, Vec<String>)> {
-    let context = context::detect(&ContextInputs {
+    let mut context = context::detect(&ContextInputs {
         workspace_root: plan.workspace.root.clone(),
         rustup_toolchain: plan.rustup.then(|| cell.toolchain.rustup_name().to_owned()),
         target: Some(cell.triple.clone()),
@@ -249,6 +289,7 @@ fn record(
         rustflags: flags.effective(cell),
         profile: "bench".to_owned(),
     });
+    context.machine_check = m.machine_check.as_deref().cloned();
     let ingested = ingest::ingest(
         &m.paths.criterion_dir,
         &IngestOptions {
@@ -284,6 +325,9 @@ fn record(
             m.paths.criterion_dir.display(),
             before - run.benchmarks.len()
         ));
+    }
+    for b in &mut run.benchmarks {
+        b.interference = m.interference.get(&b.id.full_id()).cloned();
     }
     run.resources = Some(Resources {
         wall_seconds: Some(m.usage.wall.as_secs_f64()),
@@ -384,6 +428,20 @@ fn print_summary(
                 .map_or("unknown".into(), |b| crate::format::bytes(b as f64)),
             w.path.display()
         );
+        let interference = RunSummary::of(&w.run.benchmarks);
+        if interference.sampled > 0 {
+            let _ = writeln!(out, "    {}", interference.sentence());
+            for id in interference.disturbed.iter().take(10) {
+                let _ = writeln!(out, "      disturbed: {id}");
+            }
+            if interference.disturbed.len() > 10 {
+                let _ = writeln!(
+                    out,
+                    "      … and {} more",
+                    interference.disturbed.len() - 10
+                );
+            }
+        }
     }
     for f in failures {
         let _ = writeln!(out, "  FAILED {}", f.lines().next().unwrap_or(f));

@@ -103,6 +103,12 @@ pub fn text(report: &DiffReport) -> String {
             }
             let _ = writeln!(out, "{}", line.trim_end());
         }
+        // Why a disturbed benchmark is not judged (other notes stay in JSON/markdown).
+        for e in &comparison.entries {
+            if let Some(note) = e.note.as_deref().filter(|n| n.starts_with("disturbed")) {
+                let _ = writeln!(out, "  {}: {note}", e.id);
+            }
+        }
         let _ = writeln!(
             out,
             "  geometric mean of ratios: {} ({})",

@@ -18,6 +18,7 @@ mod compression;
 mod draw;
 mod groups;
 mod heatmap;
+mod marks;
 mod page;
 mod scaling;
 mod uuid;
@@ -90,7 +91,7 @@ pub fn chart_sections(runs: &[Run], reference: usize) -> Result<Vec<ChartSection
         let chart = chart.to_owned();
         move |message: String| HtmlError::Chart { chart, message }
     };
-    Ok(vec![
+    let mut sections = vec![
         ChartSection {
             id: "chart-matrix".into(),
             title: "Runs compared".into(),
@@ -116,7 +117,9 @@ pub fn chart_sections(runs: &[Run], reference: usize) -> Result<Vec<ChartSection
             title: "Every group".into(),
             charts: groups::charts(runs).map_err(err("groups"))?,
         },
-    ])
+    ];
+    marks::annotate(&mut sections, runs);
+    Ok(sections)
 }
 
 /// A fragment id made of `[a-z0-9-]` from any text.

@@ -12,7 +12,7 @@ use plotters::prelude::*;
 
 use super::{Chart, draw};
 use crate::catalog::{self, Threads};
-use crate::model::Run;
+use crate::model::{Benchmark, Run};
 use draw::{LegendEntry, Mark};
 
 /// One line: a run's speedups for one threading variant.
@@ -22,6 +22,9 @@ pub(crate) struct Line {
     pub variant: String,
     /// (threads, speedup), sorted by threads.
     pub points: Vec<(f64, f64)>,
+    /// Per point: the serial or the parallel benchmark was disturbed
+    /// (drawn hollow).
+    pub disturbed: Vec<bool>,
 }
 
 /// The speedup lines of every run that has the serial kernel and at least
@@ -35,8 +38,9 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
         else {
             continue;
         };
+        let serial_disturbed = draw::find(run, &spec.serial).is_some_and(is_disturbed);
         for variant in &spec.variants {
-            let mut points: Vec<(f64, f64)> = spec
+            let mut points: Vec<((f64, f64), bool)> = spec
                 .threads
                 .iter()
                 .filter_map(|word| {
@@ -46,19 +50,21 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
                         .replace("{variant}", variant)
                         .replace("{threads}", word);
                     let b = draw::find(run, &id)?;
-                    Some((
+                    let point = (
                         f64::from(threads),
                         serial / draw::positive(b.typical.point)?,
-                    ))
+                    );
+                    Some((point, serial_disturbed || is_disturbed(b)))
                 })
                 .collect();
-            points.sort_by(|a, b| a.0.total_cmp(&b.0));
-            points.dedup_by(|a, b| a.0 == b.0);
+            points.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
+            points.dedup_by(|a, b| a.0.0 == b.0.0);
             if !points.is_empty() {
                 out.push(Line {
                     run: r,
                     variant: variant.clone(),
-                    points,
+                    disturbed: points.iter().map(|p| p.1).collect(),
+                    points: points.into_iter().map(|p| p.0).collect(),
                 });
             }
         }
@@ -134,6 +140,13 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
          `max` threads = the run's available parallelism."
             .into(),
     );
+    if lines.iter().any(|l| l.disturbed.contains(&true)) {
+        notes.push(
+            "Hollow markers: disturbed, other processes took the CPUs the serial or the \
+             parallel benchmark used while it ran; that speedup is not the code's."
+                .into(),
+        );
+    }
     let legend_w = draw::legend_width(&legend);
     let height = 480u32.max(60 + 22 * legend.len() as u32);
 
@@ -182,9 +195,22 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
         ))?;
         for l in &lines {
             let colour = draw::colour(l.run);
+            // A disturbed point is drawn hollow (outline only).
+            let style = |i: usize| {
+                if l.disturbed.get(i) == Some(&true) {
+                    colour.stroke_width(2)
+                } else {
+                    colour.filled()
+                }
+            };
             if solid(&l.variant) {
                 cc.draw_series(LineSeries::new(l.points.clone(), colour.stroke_width(2)))?;
-                cc.draw_series(l.points.iter().map(|p| Circle::new(*p, 5, colour.filled())))?;
+                cc.draw_series(
+                    l.points
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| Circle::new(*p, 5, style(i))),
+                )?;
             } else {
                 cc.draw_series(DashedLineSeries::new(
                     l.points.clone(),
@@ -195,7 +221,8 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
                 cc.draw_series(
                     l.points
                         .iter()
-                        .map(|p| TriangleMarker::new(*p, 6, colour.filled())),
+                        .enumerate()
+                        .map(|(i, p)| TriangleMarker::new(*p, 6, style(i))),
                 )?;
             }
         }
@@ -220,6 +247,10 @@ fn solid(variant: &str) -> bool {
         .first()
         .map(String::as_str)
         == Some(variant)
+}
+
+fn is_disturbed(b: &Benchmark) -> bool {
+    b.interference.as_ref().is_some_and(|i| i.disturbed)
 }
 
 fn mark(variant: &str) -> Mark {

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use crate::catalog;
 use crate::facts::{self, Section};
 use crate::format;
+use crate::interference::{self, Mark, RunSummary};
 use crate::model::{Benchmark, Run};
 use crate::order::{id_cmp, suite_rank};
 use crate::render::{pad, shorten, width};
@@ -55,6 +56,7 @@ pub fn render(run: &Run) -> String {
         // Values in natural order (`1us, 10us, 100us`, `1000, 10000`), as every renderer lists them.
         benches.sort_by(|a, b| id_cmp(&a.id, &b.id));
     }
+    let mut used_marks = Vec::new();
     for ((_, suite), benches) in &suites {
         out.push_str(&format!(
             "\n>>> {} benchmarks ({})\n",
@@ -62,6 +64,7 @@ pub fn render(run: &Run) -> String {
             benches.len()
         ));
         unreliable |= section(&mut out, benches);
+        used_marks.extend(interference::marks_of(benches.iter().copied()));
     }
     out.push_str(&rule);
     out.push('\n');
@@ -70,7 +73,47 @@ pub fn render(run: &Run) -> String {
             "{UNRELIABLE} P95 from too few samples to be reliable (a --quick run?): indicative only.\n"
         ));
     }
+    marks_legend(&mut out, used_marks);
     out
+}
+
+/// The legend of the marks used (each once), under the tables.
+fn marks_legend(out: &mut String, mut used: Vec<Mark>) {
+    used.sort();
+    used.dedup();
+    for mark in used {
+        out.push_str(mark.legend());
+        out.push('\n');
+    }
+}
+
+/// The header lines about interference: the machine check before the run
+/// and what others took while benchmarks ran (absent when not sampled).
+fn interference_lines(run: &Run) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    if let Some(check) = &run.context.machine_check {
+        let mut text = match check.others_cores {
+            Some(c) => format!("others used {c:.2} cores"),
+            None => "others' CPU unknown".to_owned(),
+        };
+        if let Some(l) = check.load_average {
+            text.push_str(&format!(", load {:.2} {:.2} {:.2}", l[0], l[1], l[2]));
+        }
+        if let Some(g) = &check.governor {
+            text.push_str(&format!(", governor {}", one_line(g)));
+        }
+        if check.busy {
+            text.push_str(" (busy)");
+        }
+        lines.push(("Machine check", text));
+    }
+    let summary = RunSummary::of(&run.benchmarks);
+    if summary.sampled > 0 {
+        let sentence = summary.sentence();
+        let text = sentence.strip_prefix("interference: ").unwrap_or(&sentence);
+        lines.push(("Interference", text.to_owned()));
+    }
+    lines
 }
 
 /// The doc's section names for our suites (the catalog's titles); others by
@@ -89,6 +132,9 @@ fn header(out: &mut String, run: &Run) {
             format!("{}:", fact.label),
             one_line(&fact.value)
         ));
+    }
+    for (name, value) in interference_lines(run) {
+        out.push_str(&format!("{:<16}{value}\n", format!("{name}:")));
     }
     out.push_str("\nAvailable Features:\n");
     for fact in facts.iter().filter(|f| f.section == Section::Features) {
@@ -134,6 +180,10 @@ fn section(out: &mut String, benches: &[&Benchmark]) -> bool {
     if with_metrics {
         header.push("Metrics");
     }
+    let with_marks = !interference::marks_of(benches.iter().copied()).is_empty();
+    if with_marks {
+        header.push("Marks");
+    }
     let mut unreliable = false;
     let rows: Vec<Vec<String>> = benches
         .iter()
@@ -166,6 +216,10 @@ fn section(out: &mut String, benches: &[&Benchmark]) -> bool {
                     .map(|m| format!("{} {}", one_line(&m.name), metric_value(m)))
                     .collect();
                 row.push(metrics.join(", "));
+            }
+            if with_marks {
+                let marks: Vec<&str> = interference::marks(b).iter().map(|m| m.word()).collect();
+                row.push(marks.join(", "));
             }
             row
         })

@@ -14,12 +14,16 @@ use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
+use std::collections::BTreeMap;
+
 use super::cell::{CellSpec, UserFlags};
+use super::interference::{Watch, WatchSettings};
 use super::interrupt;
 use super::plan::{BenchCrate, plus_arg};
 use super::process::{self, Finished, Invocation, Usage};
 use super::progress::{BenchEvent, LineParser, Progress, Stream, count_listed};
 use super::settings::{self, Filter, Settings};
+use crate::model::{Interference, MachineCheck};
 
 /// Everything needed to run one cell.
 #[derive(Debug, Clone)]
@@ -72,6 +76,14 @@ pub struct Measured {
     pub finished_ids: Vec<String>,
     /// The commands that measured, as a person would type them.
     pub commands: Vec<String>,
+    /// What other processes took while each benchmark ran, by full id
+    /// (empty when not sampled); a retried benchmark has its second figures.
+    pub interference: BTreeMap<String, Interference>,
+    /// Benchmarks measured a second time because they were disturbed.
+    pub retried: Vec<String>,
+    /// The machine check before the first cell (`report run` on Linux;
+    /// boxed: it is large beside the other outcomes).
+    pub machine_check: Option<Box<MachineCheck>>,
 }
 
 /// Which step of a cell failed.
@@ -176,9 +188,21 @@ impl CellJob<'_> {
         )
     }
 
-    /// Runs the cell. `progress`'s total grows by this cell's benchmark count
-    /// once the listing knows it (for progress across cells).
+    /// Runs the cell without watching for interference. `progress`'s total
+    /// grows by this cell's benchmark count once the listing knows it.
     pub fn run(&self, progress: &mut Progress) -> io::Result<CellOutcome> {
+        self.run_watched(progress, &mut Watch::new(WatchSettings::off(), None))
+    }
+
+    /// Runs the cell. `progress.total` is updated with this cell's benchmark
+    /// count once it is known (for progress across cells). `watch` samples
+    /// the machine around each benchmark and, with retry on, measures the
+    /// disturbed ones once more at the end.
+    pub fn run_watched(
+        &self,
+        progress: &mut Progress,
+        watch: &mut Watch,
+    ) -> io::Result<CellOutcome> {
         let paths = self.paths();
         fs::create_dir_all(&paths.target_dir)?;
         let mut log = BufWriter::new(fs::File::create(&paths.log)?);
@@ -242,6 +266,7 @@ impl CellJob<'_> {
         let mut usage = Usage::zero();
         let mut finished_ids = Vec::new();
         let mut commands = Vec::new();
+        let mut per_crate: Vec<(&BenchCrate, Vec<String>)> = Vec::new();
         for (krate, count) in self.crates.iter().zip(counts) {
             if count == 0 {
                 continue;
@@ -249,20 +274,7 @@ impl CellJob<'_> {
             progress.start_crate(&krate.name, count);
             let bench = self.bench_invocation(&paths, krate);
             commands.push(bench.shell_line());
-            let mut parser = LineParser::default();
-            let measured_before = progress.estimate.measured;
-            let crate_started = Instant::now();
-            let done = process::run_streaming(&bench, &mut log, &mut |stream, line| {
-                if let Some(event) = parser.line(stream, line) {
-                    if let BenchEvent::Finished { id, .. } = &event {
-                        progress.estimate.finished += 1;
-                        progress.estimate.measured = measured_before + crate_started.elapsed();
-                        finished_ids.push(id.clone());
-                    }
-                    progress.event(&event);
-                }
-            })?;
-            progress.estimate.measured = measured_before + crate_started.elapsed();
+            let (done, ids) = measure(&bench, &mut log, progress, watch)?;
             usage.add(&done.usage);
             if let Some(outcome) = self.check(
                 &paths,
@@ -272,6 +284,50 @@ impl CellJob<'_> {
             ) {
                 return Ok(outcome);
             }
+            finished_ids.extend(ids.iter().cloned());
+            per_crate.push((krate, ids));
+        }
+
+        // 4. Measure the disturbed benchmarks once more: the machine may be
+        // calmer now. Criterion replaces their `new/` data, so the run file
+        // gets the second measurement.
+        let mut retried = Vec::new();
+        if watch.settings.retry {
+            for (krate, ids) in &per_crate {
+                let disturbed: Vec<String> = watch.disturbed(ids).into_iter().cloned().collect();
+                if disturbed.is_empty() {
+                    continue;
+                }
+                progress.println(format!(
+                    "  {}: measuring {} disturbed benchmark{} again",
+                    krate.name,
+                    disturbed.len(),
+                    if disturbed.len() == 1 { "" } else { "s" }
+                ));
+                progress.set_total(progress.total + disturbed.len() as u64);
+                progress.start_crate(&krate.name, disturbed.len());
+                let filter = Filter::exactly(&disturbed);
+                let bench = self.invocation(
+                    &paths,
+                    self.cargo_args(
+                        &[krate],
+                        &[],
+                        &settings::bench_args(self.settings, Some(&filter)),
+                    ),
+                );
+                commands.push(bench.shell_line());
+                let (done, _) = measure(&bench, &mut log, progress, watch)?;
+                usage.add(&done.usage);
+                if let Some(outcome) = self.check(
+                    &paths,
+                    &format!("measuring disturbed benchmarks of {} again", krate.name),
+                    &bench,
+                    &done,
+                ) {
+                    return Ok(outcome);
+                }
+                retried.extend(disturbed);
+            }
         }
         Ok(CellOutcome::Measured(Measured {
             paths,
@@ -280,6 +336,9 @@ impl CellJob<'_> {
             build_time,
             finished_ids,
             commands,
+            interference: std::mem::take(&mut watch.results),
+            retried,
+            machine_check: watch.machine_check.clone().map(Box::new),
         }))
     }
 
@@ -304,4 +363,34 @@ impl CellJob<'_> {
             })
         })
     }
+}
+
+/// Runs one measuring command, feeding criterion's events to progress and
+/// to `watch`; returns how it ended and the ids it finished.
+fn measure(
+    bench: &Invocation,
+    log: &mut dyn io::Write,
+    progress: &mut Progress,
+    watch: &mut Watch,
+) -> io::Result<(Finished, Vec<String>)> {
+    let mut parser = LineParser::default();
+    let measured_before = progress.estimate.measured;
+    let started = Instant::now();
+    let mut ids = Vec::new();
+    let done = process::run_streaming(bench, log, &mut |stream, line| {
+        if let Some(event) = parser.line(stream, line) {
+            match &event {
+                BenchEvent::Started(id) => watch.started(id),
+                BenchEvent::Finished { id, .. } => {
+                    watch.finished(id);
+                    progress.estimate.finished += 1;
+                    progress.estimate.measured = measured_before + started.elapsed();
+                    ids.push(id.clone());
+                }
+            }
+            progress.event(&event);
+        }
+    })?;
+    progress.estimate.measured = measured_before + started.elapsed();
+    Ok((done, ids))
 }

@@ -27,6 +27,7 @@
 
 pub mod cell;
 pub mod execute;
+pub mod interference;
 pub mod interrupt;
 pub mod plan;
 pub mod process;

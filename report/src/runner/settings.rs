@@ -164,6 +164,13 @@ impl Filter {
         }))
     }
 
+    /// A filter that selects exactly these benchmark ids: `^(?:a|b)$` with
+    /// every id escaped (criterion matches its regex against the full id).
+    pub fn exactly(ids: &[String]) -> Self {
+        let alternatives: Vec<String> = ids.iter().map(|id| regex::escape(id)).collect();
+        Self(format!("^(?:{})$", alternatives.join("|")))
+    }
+
     /// The argument criterion gets.
     pub fn as_arg(&self) -> &str {
         &self.0
