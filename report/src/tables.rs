@@ -4,7 +4,7 @@
 //! quotes, and which columns are derived how. This module parses and checks
 //! those specs and fills them from runs; it also builds the full per-group
 //! tables. Everything here is pure (reading a `--tables` file is
-//! `commands::load_table_specs`): the cells come out as text, already
+//! `commands::table_specs`): the cells come out as text, already
 //! formatted (see `format`), and each renderer only lays them out.
 //!
 //! A cell with no measurement reads [`MISSING`] and the table gets a note
@@ -109,7 +109,7 @@ pub struct RowSpec {
 
 /// Threads a row ran with, as written: a count, `"max"` (the run's available
 /// parallelism) or `"value"` (the benchmark id's parameter). Checked and
-/// typed by [`Threads::typed`]; nothing else matches the words.
+/// typed by `Threads::typed`; nothing else matches the words.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Threads {
