@@ -145,6 +145,19 @@ impl Threads {
     }
 }
 
+impl RowSpec {
+    /// The row's threads are a valid word for its kind: `"value"` only on
+    /// pattern rows (a fixed id has no parameter to take it from).
+    fn check_threads(&self) -> Result<(), String> {
+        match self.threads.as_ref().map(Threads::typed).transpose()? {
+            Some(RowThreads::FromValue) if self.pattern.is_none() => {
+                Err(format!("\"{FROM_VALUE}\" only applies to pattern rows"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A column computed from measured ones, shown once per run.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -284,18 +297,8 @@ impl TableSpec {
                     );
                 }
             }
-            if let Some(threads) = &row.threads {
-                match threads.typed() {
-                    Err(message) => return bad(&field("threads"), message),
-                    Ok(RowThreads::FromValue) if row.pattern.is_none() => {
-                        return bad(
-                            &field("threads"),
-                            "\"value\" only applies to pattern rows".into(),
-                        );
-                    }
-                    Ok(_) => {}
-                }
-            }
+            row.check_threads()
+                .map_err(|message| (field("threads"), message))?;
         }
         let keys: Vec<&str> = self.rows.iter().filter_map(|r| r.key.as_deref()).collect();
         for derived in &self.derived {
@@ -982,6 +985,13 @@ mod tests {
         assert!(err.starts_with("my.toml: table 'Scaling', field 'row 'serial'.reference': unknown reference column 'docs'"), "{err}");
         let err = bad(&SCALING.replace("threads = 1", "threads = \"all\""));
         assert!(err.contains("field 'row 'serial'.threads'"), "{err}");
+        let err = bad(&SCALING.replace("threads = 1", "threads = \"value\""));
+        assert!(
+            err.ends_with("field 'row 'serial'.threads': \"value\" only applies to pattern rows"),
+            "{err}"
+        );
+        let err = bad(&SCALING.replace("threads = 1", "threads = 0"));
+        assert!(err.ends_with("must be at least 1"), "{err}");
         let err = bad("[[table]]\ntitle = \"T\"\nrowz = 1\n");
         assert!(
             err.starts_with("my.toml: not a valid table spec file:") && err.contains("rowz"),
