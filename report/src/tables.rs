@@ -4,7 +4,7 @@
 //! quotes, and which columns are derived how. This module parses and checks
 //! those specs and fills them from runs; it also builds the full per-group
 //! tables. Everything here is pure (reading a `--tables` file is
-//! `commands::load_table_specs`): the cells come out as text, already
+//! `commands::table_specs`): the cells come out as text, already
 //! formatted (see `format`), and each renderer only lays them out.
 //!
 //! A cell with no measurement reads [`MISSING`] and the table gets a note
@@ -110,7 +110,7 @@ pub struct RowSpec {
 
 /// Threads a row ran with, as written: a count, `"max"` (the run's available
 /// parallelism) or `"value"` (the benchmark id's parameter). Checked and
-/// typed by [`Threads::typed`]; nothing else matches the words.
+/// typed by `Threads::typed`; nothing else matches the words.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum Threads {
@@ -142,6 +142,19 @@ impl Threads {
                 .ok_or_else(|| {
                     format!("expected a number, \"{max}\" or \"{FROM_VALUE}\", found \"{w}\"")
                 }),
+        }
+    }
+}
+
+impl RowSpec {
+    /// The row's threads are a valid word for its kind: `"value"` only on
+    /// pattern rows (a fixed id has no parameter to take it from).
+    fn check_threads(&self) -> Result<(), String> {
+        match self.threads.as_ref().map(Threads::typed).transpose()? {
+            Some(RowThreads::FromValue) if self.pattern.is_none() => {
+                Err(format!("\"{FROM_VALUE}\" only applies to pattern rows"))
+            }
+            _ => Ok(()),
         }
     }
 }
@@ -285,18 +298,8 @@ impl TableSpec {
                     );
                 }
             }
-            if let Some(threads) = &row.threads {
-                match threads.typed() {
-                    Err(message) => return bad(&field("threads"), message),
-                    Ok(RowThreads::FromValue) if row.pattern.is_none() => {
-                        return bad(
-                            &field("threads"),
-                            "\"value\" only applies to pattern rows".into(),
-                        );
-                    }
-                    Ok(_) => {}
-                }
-            }
+            row.check_threads()
+                .map_err(|message| (field("threads"), message))?;
         }
         let keys: Vec<&str> = self.rows.iter().filter_map(|r| r.key.as_deref()).collect();
         for derived in &self.derived {
@@ -1125,6 +1128,13 @@ mod tests {
         assert!(err.starts_with("my.toml: table 'Scaling', field 'row 'serial'.reference': unknown reference column 'docs'"), "{err}");
         let err = bad(&SCALING.replace("threads = 1", "threads = \"all\""));
         assert!(err.contains("field 'row 'serial'.threads'"), "{err}");
+        let err = bad(&SCALING.replace("threads = 1", "threads = \"value\""));
+        assert!(
+            err.ends_with("field 'row 'serial'.threads': \"value\" only applies to pattern rows"),
+            "{err}"
+        );
+        let err = bad(&SCALING.replace("threads = 1", "threads = 0"));
+        assert!(err.ends_with("must be at least 1"), "{err}");
         let err = bad("[[table]]\ntitle = \"T\"\nrowz = 1\n");
         assert!(
             err.starts_with("my.toml: not a valid table spec file:") && err.contains("rowz"),

@@ -72,20 +72,25 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
     out
 }
 
+/// "No data: needs cpu/kernel/serial/1 and cpu/kernel/{rayon,scoped}/<threads> …".
+fn no_data_note() -> String {
+    let spec = &catalog::get().charts.scaling;
+    format!(
+        "No data: needs {} and {} in at least one run.",
+        spec.serial,
+        spec.parallel
+            .replace("{variant}", &format!("{{{}}}", spec.variants.join(",")))
+            .replace("{threads}", "<threads>")
+    )
+}
+
 pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
     let title = "Parallel scaling: speedup over the serial kernel (cpu/kernel)".to_owned();
     let (shown, runs_note) = draw::series_runs(runs);
     let lines = lines(shown);
     let mut notes: Vec<String> = runs_note.into_iter().collect();
     if lines.is_empty() {
-        let spec = &catalog::get().charts.scaling;
-        notes.push(format!(
-            "No data: needs {} and {} in at least one run.",
-            spec.serial,
-            spec.parallel
-                .replace("{variant}", &format!("{{{}}}", spec.variants.join(",")))
-                .replace("{threads}", "<threads>")
-        ));
+        notes.push(no_data_note());
         return Ok(Chart {
             id: "scaling".into(),
             title,
@@ -258,5 +263,19 @@ fn mark(variant: &str) -> Mark {
         Mark::Dot
     } else {
         Mark::Triangle
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_no_data_note_names_the_catalog_ids() {
+        assert_eq!(
+            no_data_note(),
+            "No data: needs cpu/kernel/serial/1 and cpu/kernel/{rayon,scoped}/<threads> \
+             in at least one run."
+        );
     }
 }
