@@ -97,20 +97,34 @@ pub fn parse_run(path: &Path, bytes: &[u8]) -> Result<Run, StoreError> {
         path: path.to_owned(),
         source,
     };
-    let version: Version = serde_json::from_slice(bytes).map_err(parse)?;
-    if version.schema > SCHEMA {
-        return Err(StoreError::NewerSchema {
-            path: path.to_owned(),
-            found: version.schema,
-        });
-    }
-    if version.schema == 0 {
-        return Err(StoreError::BadSchema {
-            path: path.to_owned(),
-            found: version.schema,
-        });
-    }
-    let run: Run = serde_json::from_slice(bytes).map_err(parse)?;
+    let schema_error = |found: u32| {
+        if found > SCHEMA {
+            Some(StoreError::NewerSchema {
+                path: path.to_owned(),
+                found,
+            })
+        } else if found == 0 {
+            Some(StoreError::BadSchema {
+                path: path.to_owned(),
+                found,
+            })
+        } else {
+            None
+        }
+    };
+    // One parse on the happy path (a run of 200,000 benchmarks is a GiB of
+    // JSON); only a file that fails is parsed again for its schema, so a
+    // newer file gets the clear message rather than a parse error.
+    let run: Run = match serde_json::from_slice::<Run>(bytes) {
+        Ok(run) => match schema_error(run.schema) {
+            Some(e) => return Err(e),
+            None => run,
+        },
+        Err(e) => {
+            let version: Version = serde_json::from_slice(bytes).map_err(parse)?;
+            return Err(schema_error(version.schema).unwrap_or_else(|| parse(e)));
+        }
+    };
     for b in &run.benchmarks {
         crate::values::check_benchmark(b).map_err(|problem| StoreError::BadValue {
             path: path.to_owned(),

@@ -74,22 +74,25 @@ pub(crate) fn matrix(runs: &[Run], reference: usize) -> Matrix {
         .collect();
     let aggregated = ids.len() > MAX_ROWS;
     let (mut rows, mut cells): (Vec<String>, Vec<Vec<Option<f64>>>) = if aggregated {
+        // Each group's ids, gathered in one pass (groups in the order first
+        // seen): scanning all ids per group was quadratic on huge runs.
         let mut groups: Vec<String> = Vec::new();
-        for (g, _) in &ids {
-            if !groups.contains(g) {
+        let mut members: Vec<Vec<&str>> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (g, id) in &ids {
+            let i = *index.entry(g.as_str()).or_insert_with(|| {
                 groups.push(g.clone());
-            }
+                members.push(Vec::new());
+                groups.len() - 1
+            });
+            members[i].push(id.as_str());
         }
-        let cells = groups
+        let cells = members
             .iter()
-            .map(|g| {
+            .map(|group_ids| {
                 (0..runs.len())
                     .map(|r| {
-                        let xs: Vec<f64> = ids
-                            .iter()
-                            .filter(|(group, _)| group == g)
-                            .filter_map(|(_, id)| ratio(r, id))
-                            .collect();
+                        let xs: Vec<f64> = group_ids.iter().filter_map(|id| ratio(r, id)).collect();
                         geometric_mean(&xs)
                     })
                     .collect()
