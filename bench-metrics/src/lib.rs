@@ -401,7 +401,8 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink(
             &victim,
-            dir.path().join(format!(".m.json.tmp-{}", std::process::id())),
+            dir.path()
+                .join(format!(".m.json.tmp-{}", std::process::id())),
         )
         .unwrap();
         let path = dir.path().join("m.json");

@@ -168,15 +168,15 @@ impl<'de> Deserialize<'de> for SampleFile {
 /// link could lead outside the criterion directory) and is a regular file.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CriterionError> {
     use crate::safe_read::{self, Links, ReadError};
-    safe_read::read_regular(path, MAX_FILE_BYTES, Links::Refuse, "a criterion file").map_err(
-        |e| match e {
+    safe_read::read_regular(path, MAX_FILE_BYTES, Links::Refuse, "a criterion file").map_err(|e| {
+        match e {
             ReadError::Io { path, source } => CriterionError::Io { path, source },
             ReadError::TooLarge { path, size, .. } => CriterionError::TooLarge { path, size },
             other @ (ReadError::Link { .. } | ReadError::NotRegular { .. }) => {
                 CriterionError::Read(other)
             }
-        },
-    )
+        }
+    })
 }
 
 fn parse<T: DeserializeOwned>(

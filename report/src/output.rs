@@ -101,7 +101,9 @@ impl Kind {
         match self {
             Self::Run => "a run file",
             Self::Html => "an HTML report written by `report`",
-            Self::Markdown | Self::Text => "a file written by `report` (its first line is the generator mark)",
+            Self::Markdown | Self::Text => {
+                "a file written by `report` (its first line is the generator mark)"
+            }
             Self::DiffJson => "a `report diff` JSON file",
             Self::Bmf => "a Bencher Metric Format file",
             Self::GithubActionBenchmark => "a github-action-benchmark file",
@@ -153,9 +155,7 @@ pub enum OutputError {
         #[source]
         source: io::Error,
     },
-    #[error(
-        "{path} already exists; refusing to replace it (use --force to replace a run file)"
-    )]
+    #[error("{path} already exists; refusing to replace it (use --force to replace a run file)")]
     Exists { path: PathBuf },
     #[error(
         "{path} is a run file (a JSON object with `schema` and `benchmarks`); refusing to \
@@ -167,7 +167,9 @@ pub enum OutputError {
          (choose another output file, or pass --force to replace it)"
     )]
     NotOwn { path: PathBuf, what: &'static str },
-    #[error("{path} exists and is not a regular file; refusing to replace it (`-o -` writes to stdout)")]
+    #[error(
+        "{path} exists and is not a regular file; refusing to replace it (`-o -` writes to stdout)"
+    )]
     NotRegular { path: PathBuf },
     #[error("{path} and {} numbered siblings already exist", SIBLINGS - 1)]
     NoFreeSibling { path: PathBuf },
@@ -344,7 +346,11 @@ fn read_head(path: &Path) -> io::Result<Vec<u8>> {
 /// of context).
 pub fn looks_like_run_file(path: &Path, head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
-    if !text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+    if !text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         return false;
     }
     match top_level_keys(path) {
@@ -428,7 +434,10 @@ fn is_own(path: &Path, head: &[u8], kind: Kind) -> bool {
         Kind::Html => text.contains(HTML_MARK),
         Kind::Markdown | Kind::Text => text.starts_with(TEXT_MARK),
         Kind::DiffJson => parse_shape::<DiffShape>(path).is_some(),
-        Kind::Bmf => parse_shape::<std::collections::BTreeMap<String, std::collections::BTreeMap<String, Measure>>>(path).is_some(),
+        Kind::Bmf => parse_shape::<
+            std::collections::BTreeMap<String, std::collections::BTreeMap<String, Measure>>,
+        >(path)
+        .is_some(),
         Kind::GithubActionBenchmark => parse_shape::<Vec<GabEntry>>(path).is_some(),
     }
 }
@@ -481,7 +490,11 @@ impl Temp {
     }
 
     fn write_parts(&mut self, parts: &[&[u8]]) -> io::Result<()> {
-        let file = self.0.as_mut().expect("a temp file until persisted").as_file_mut();
+        let file = self
+            .0
+            .as_mut()
+            .expect("a temp file until persisted")
+            .as_file_mut();
         for part in parts {
             file.write_all(part)?;
         }
@@ -559,7 +572,9 @@ mod tests {
         };
         assert!(check(r#"{"schema": 999, "label": "x", "benchmarks": []}"#));
         assert!(check("{\"schema\": 2, \"benchmarks\": [ ,]"));
-        assert!(!check(r#"{"schema": 1, "comparisons": [{"benchmarks": 3}]}"#));
+        assert!(!check(
+            r#"{"schema": 1, "comparisons": [{"benchmarks": 3}]}"#
+        ));
         assert!(!check(r#"[{"schema": 1, "benchmarks": 2}]"#));
         assert!(!check("# schema: benchmarks"));
     }

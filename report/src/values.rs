@@ -27,7 +27,10 @@ fn estimate(name: &str, e: &Estimate) -> Result<(), String> {
     time(&format!("{name}.upper"), e.upper)?;
     time(&format!("{name}.standard_error"), e.standard_error)?;
     if !(0.0..=1.0).contains(&e.confidence) {
-        return Err(format!("{name}.confidence {} is not in 0..=1", e.confidence));
+        return Err(format!(
+            "{name}.confidence {} is not in 0..=1",
+            e.confidence
+        ));
     }
     Ok(())
 }

@@ -101,8 +101,21 @@ fn run_files_this_build_cannot_read_are_never_replaced() {
         let t = target.as_os_str();
         let commands: [&[&std::ffi::OsStr]; 6] = [
             &["markdown".as_ref(), input, "-o".as_ref(), t],
-            &["markdown".as_ref(), input, "-o".as_ref(), t, "--force".as_ref()],
-            &["export".as_ref(), input, "--format".as_ref(), "bmf".as_ref(), "-o".as_ref(), t],
+            &[
+                "markdown".as_ref(),
+                input,
+                "-o".as_ref(),
+                t,
+                "--force".as_ref(),
+            ],
+            &[
+                "export".as_ref(),
+                input,
+                "--format".as_ref(),
+                "bmf".as_ref(),
+                "-o".as_ref(),
+                t,
+            ],
             &[
                 "diff".as_ref(),
                 "--baseline".as_ref(),
@@ -137,8 +150,25 @@ fn outputs_replace_only_what_the_same_command_wrote() {
     let cases: [(&str, Vec<&std::ffi::OsStr>); 4] = [
         ("out.md", vec!["markdown".as_ref(), input]),
         ("out.html", vec!["html".as_ref(), input]),
-        ("out.txt", vec!["diff".as_ref(), "--baseline".as_ref(), input, "--candidate".as_ref(), input]),
-        ("out.json", vec!["export".as_ref(), input, "--format".as_ref(), "github-action-benchmark".as_ref()]),
+        (
+            "out.txt",
+            vec![
+                "diff".as_ref(),
+                "--baseline".as_ref(),
+                input,
+                "--candidate".as_ref(),
+                input,
+            ],
+        ),
+        (
+            "out.json",
+            vec![
+                "export".as_ref(),
+                input,
+                "--format".as_ref(),
+                "github-action-benchmark".as_ref(),
+            ],
+        ),
     ];
     for (name, command) in cases {
         let target = dir.path().join(name);
@@ -148,7 +178,10 @@ fn outputs_replace_only_what_the_same_command_wrote() {
         let out = report(&args);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
         assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "someone's notes\n");
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "someone's notes\n"
+        );
         // With --force it is replaced, and after that the command
         // recognises its own output and replaces it again.
         args.push("--force".as_ref());
@@ -156,9 +189,15 @@ fn outputs_replace_only_what_the_same_command_wrote() {
         args.pop();
         let again = report(&args);
         assert!(again.status.success(), "{name}: {}", stderr(&again));
-        assert_ne!(std::fs::read_to_string(&target).unwrap(), "someone's notes\n");
+        assert_ne!(
+            std::fs::read_to_string(&target).unwrap(),
+            "someone's notes\n"
+        );
     }
-    assert_eq!(names(dir.path()), ["input.json", "out.html", "out.json", "out.md", "out.txt"]);
+    assert_eq!(
+        names(dir.path()),
+        ["input.json", "out.html", "out.json", "out.md", "out.txt"]
+    );
 }
 
 // ------------------------------------------- 2: temp files are unguessable
@@ -179,7 +218,10 @@ fn planted_links_at_the_old_temporary_names_are_not_followed() {
     store::write_run(&dir.path().join("run.json"), &run("r", 2), false).unwrap();
     store::write_file_atomically(&dir.path().join("report.md"), b"# report\n").unwrap();
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
-    assert_eq!(store::read_run(&dir.path().join("run.json")).unwrap().label, "r");
+    assert_eq!(
+        store::read_run(&dir.path().join("run.json")).unwrap().label,
+        "r"
+    );
     let left: Vec<String> = names(dir.path())
         .into_iter()
         .filter(|n| n.ends_with(".tmp"))
@@ -203,15 +245,25 @@ fn huge_finite_values_do_not_hang_the_html_report() {
     let out_file = dir.path().join("out.html");
     let out = report_within(
         Duration::from_secs(60),
-        &["html".as_ref(), input.as_os_str(), "-o".as_ref(), out_file.as_os_str()],
+        &[
+            "html".as_ref(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            out_file.as_os_str(),
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(std::fs::read_to_string(&out_file).unwrap().contains("</html>"));
+    assert!(
+        std::fs::read_to_string(&out_file)
+            .unwrap()
+            .contains("</html>")
+    );
 }
 
 // --------------------------------------------- 4: nothing reaches a tty raw
 
-const HOSTILE: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}[32mpassed\u{1b}[0m\r\u{202e}gpj.exe\u{9b}";
+const HOSTILE: &str =
+    "\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}[32mpassed\u{1b}[0m\r\u{202e}gpj.exe\u{9b}";
 
 fn has_raw_controls(bytes: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(bytes);
@@ -234,10 +286,29 @@ fn escape_sequences_and_bidi_overrides_never_reach_the_terminal() {
     let commands: [&[&std::ffi::OsStr]; 7] = [
         &["summary".as_ref(), a_path],
         &["markdown".as_ref(), a_path, b_path],
-        &["diff".as_ref(), "--baseline".as_ref(), a_path, "--candidate".as_ref(), b_path],
-        &["diff".as_ref(), "--baseline".as_ref(), a_path, "--candidate".as_ref(), b_path, "--format".as_ref(), "json".as_ref()],
+        &[
+            "diff".as_ref(),
+            "--baseline".as_ref(),
+            a_path,
+            "--candidate".as_ref(),
+            b_path,
+        ],
+        &[
+            "diff".as_ref(),
+            "--baseline".as_ref(),
+            a_path,
+            "--candidate".as_ref(),
+            b_path,
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
         &["html".as_ref(), a_path, b_path, "-o".as_ref(), "-".as_ref()],
-        &["export".as_ref(), a_path, "--format".as_ref(), "bmf".as_ref()],
+        &[
+            "export".as_ref(),
+            a_path,
+            "--format".as_ref(),
+            "bmf".as_ref(),
+        ],
         // An error message quoting the label: two runs with the same one.
         &["markdown".as_ref(), a_path, a_path],
     ];
@@ -250,7 +321,12 @@ fn escape_sequences_and_bidi_overrides_never_reach_the_terminal() {
         }
     }
     // JSON stays lossless: the escapes decode to the original label.
-    let out = report(&["export".as_ref(), a_path, "--format".as_ref(), "bmf".as_ref()]);
+    let out = report(&[
+        "export".as_ref(),
+        a_path,
+        "--format".as_ref(),
+        "bmf".as_ref(),
+    ]);
     let bmf: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(bmf.as_object().unwrap().keys().any(|k| k.contains(HOSTILE)));
 }
@@ -263,7 +339,11 @@ fn error_messages_shorten_huge_names() {
     let out = report(&["markdown".as_ref(), path.as_os_str(), path.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     let msg = stderr(&out);
-    assert!(msg.contains("duplicate run label"), "{}", &msg[..msg.len().min(500)]);
+    assert!(
+        msg.contains("duplicate run label"),
+        "{}",
+        &msg[..msg.len().min(500)]
+    );
     assert!(msg.len() < 2_000, "{} bytes of error", msg.len());
 }
 
@@ -280,7 +360,15 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
     let mut seen = false;
     for _attempt in 0..5 {
         let child = Command::new(env!("CARGO_BIN_EXE_report"))
-            .args(["export".as_ref(), input.as_os_str(), "--format".as_ref(), "bmf".as_ref(), "-o".as_ref(), target.as_os_str(), "--force".as_ref()])
+            .args([
+                "export".as_ref(),
+                input.as_os_str(),
+                "--format".as_ref(),
+                "bmf".as_ref(),
+                "-o".as_ref(),
+                target.as_os_str(),
+                "--force".as_ref(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -313,7 +401,10 @@ fn ctrl_c_during_a_write_leaves_no_temporary_file() {
             break;
         }
     }
-    assert!(seen, "the temporary file was never seen; the test did not interrupt a write");
+    assert!(
+        seen,
+        "the temporary file was never seen; the test did not interrupt a write"
+    );
 }
 
 // ------------------------------------ 8: only regular files of sane size
@@ -326,7 +417,10 @@ fn fifos_and_devices_are_refused_instead_of_read_forever() {
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
     for path in [fifo.as_path(), Path::new("/dev/zero")] {
-        let out = report_within(Duration::from_secs(20), &["summary".as_ref(), path.as_os_str()]);
+        let out = report_within(
+            Duration::from_secs(20),
+            &["summary".as_ref(), path.as_os_str()],
+        );
         assert_eq!(out.status.code(), Some(2));
         let msg = stderr(&out);
         assert!(
@@ -346,7 +440,12 @@ fn negative_times_in_a_run_file_are_refused_naming_file_and_benchmark() {
     let id = bad.benchmarks[2].id.full_id();
     let path = write_json(dir.path(), "bad.json", &bad);
     for args in [
-        vec!["export".as_ref(), path.as_os_str(), "--format".as_ref(), "github-action-benchmark".as_ref()],
+        vec![
+            "export".as_ref(),
+            path.as_os_str(),
+            "--format".as_ref(),
+            "github-action-benchmark".as_ref(),
+        ],
         vec!["summary".as_ref(), path.as_os_str()],
     ] {
         let out = report(&args);
@@ -385,7 +484,11 @@ fn a_gate_that_compared_nothing_fails_unless_allowed() {
     };
     let out = gate(&[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no benchmark was compared"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no benchmark was compared"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("--allow-empty"), "{}", stderr(&out));
     assert_eq!(gate(&["--allow-empty"]).status.code(), Some(0));
 }

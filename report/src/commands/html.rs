@@ -39,8 +39,8 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
             specs,
         },
     )?;
-    let written = output::write(&out, Kind::Html, policy, &text)
-        .context("writing the HTML report")?;
+    let written =
+        output::write(&out, Kind::Html, policy, &text).context("writing the HTML report")?;
     if let Some(path) = written {
         eprintln!(
             "wrote {} ({} run{}, {} KiB)",

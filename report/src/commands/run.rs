@@ -21,6 +21,7 @@ use crate::cli::RunArgs;
 use crate::context::{self, ContextInputs};
 use crate::ingest::{self, IngestOptions};
 use crate::model::{Resources, Run};
+use crate::output::{self, Kind, Output, Policy};
 use crate::runner::cell::{CellSpec, UserFlags};
 use crate::runner::execute::{CellJob, CellOutcome, Failure, Measured};
 use crate::runner::plan::{self, Plan, Request};
@@ -28,7 +29,6 @@ use crate::runner::progress::{Progress, human_duration};
 use crate::runner::settings::{Filter, Settings};
 use crate::runner::tools::{SystemTools, runner_env_var};
 use crate::runner::{interrupt, utc_stamp};
-use crate::output::{self, Kind, Output, Policy};
 use crate::store;
 use crate::{html, render, tables};
 

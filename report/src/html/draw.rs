@@ -263,7 +263,13 @@ impl ValueAxis {
             Self::Linear(r) => {
                 let start = finite(r.start, 0.0);
                 let end = finite(r.end, f64::MAX);
-                Self::Linear(start..if end > start { end } else { grow(start.abs(), 2.0) + 1.0 })
+                Self::Linear(
+                    start..if end > start {
+                        end
+                    } else {
+                        grow(start.abs(), 2.0) + 1.0
+                    },
+                )
             }
             Self::Log(r) => {
                 let start = finite(r.start, f64::MIN_POSITIVE).max(f64::MIN_POSITIVE);
@@ -366,9 +372,15 @@ mod tests {
             ValueAxis::Log(5e-324 / 2.0..1.0),
         ] {
             let r = axis.range();
-            assert!(r.start.is_finite() && r.end.is_finite() && r.end > r.start, "{axis:?}");
+            assert!(
+                r.start.is_finite() && r.end.is_finite() && r.end > r.start,
+                "{axis:?}"
+            );
             let ticks = axis.key_points(BoldPoints(10));
-            assert!(ticks.len() <= 700 && ticks.iter().all(|t| t.is_finite()), "{axis:?}");
+            assert!(
+                ticks.len() <= 700 && ticks.iter().all(|t| t.is_finite()),
+                "{axis:?}"
+            );
             assert!((0..=100).contains(&axis.map(&r.end, (0, 100))), "{axis:?}");
         }
     }
