@@ -56,19 +56,48 @@ fn recorder() -> Option<Recorder> {
         .then(Recorder::from_env)
 }
 
-/// Records the size metrics of `compress/compress/<variant>/<param>`. Called
-/// from the benchmark's own closure, which criterion runs only for the
-/// benchmarks its filter selects: a filtered run (`cargo bench -- zstd`)
-/// writes no metrics for benchmarks it did not measure.
-fn record_size(rec: Option<&Recorder>, variant: &str, param: &str, raw: usize, packed: usize) {
-    let Some(rec) = rec else { return };
-    let metrics = [
-        Metric::new("ratio", raw as f64 / packed as f64, "x", Better::Higher),
-        Metric::new("compressed_bytes", packed as f64, "bytes", Better::Lower),
-    ];
-    let key = BenchmarkKey::new("compress/compress", variant, param);
-    if let Err(e) = rec.record(&key, &metrics) {
-        eprintln!("bench-compress: could not record metrics: {e}");
+/// Size metrics of one benchmark, recorded from the benchmark's own closure
+/// on its first call: criterion calls it only for the benchmarks its filter
+/// selects, so a filtered run (`cargo bench -- zstd`) writes no metrics for
+/// benchmarks it did not measure (ingest would warn about each).
+struct SizeMetrics<'r> {
+    rec: Option<&'r Recorder>,
+    key: BenchmarkKey,
+    raw: usize,
+    packed: usize,
+    recorded: bool,
+}
+
+impl<'r> SizeMetrics<'r> {
+    fn new(rec: Option<&'r Recorder>, group: &str, variant: &str, param: &str) -> Self {
+        Self {
+            rec,
+            key: BenchmarkKey::new(group, variant, param),
+            raw: 0,
+            packed: 0,
+            recorded: false,
+        }
+    }
+
+    fn sizes(mut self, raw: usize, packed: usize) -> Self {
+        (self.raw, self.packed) = (raw, packed);
+        self
+    }
+
+    /// Records once; later calls do nothing.
+    fn record(&mut self) {
+        let Some(rec) = self.rec.filter(|_| !self.recorded) else {
+            return;
+        };
+        self.recorded = true;
+        let (raw, packed) = (self.raw as f64, self.packed as f64);
+        let metrics = [
+            Metric::new("ratio", raw / packed, "x", Better::Higher),
+            Metric::new("compressed_bytes", packed, "bytes", Better::Lower),
+        ];
+        if let Err(e) = rec.record(&self.key, &metrics) {
+            eprintln!("bench-compress: could not record metrics: {e}");
+        }
     }
 }
 
@@ -170,16 +199,14 @@ fn codecs(c: &mut Criterion) {
         let data = &case.payload.data;
         let mut codec = build(case.codec);
         let mut out = Vec::new();
-        let mut recorded = false;
+        let (name, param) = (case.codec.name(), &case.payload.name);
+        let mut metrics = SizeMetrics::new(rec.as_ref(), "compress/compress", name, param)
+            .sizes(data.len(), case.packed);
         group.throughput(Throughput::Bytes(data.len() as u64));
         group.bench_function(
             BenchmarkId::new(case.codec.name(), &case.payload.name),
             |b| {
-                if !recorded {
-                    recorded = true;
-                    let (name, raw) = (case.codec.name(), data.len());
-                    record_size(rec.as_ref(), name, &case.payload.name, raw, case.packed);
-                }
+                metrics.record();
                 b.iter(|| {
                     codec
                         .compress(black_box(data), &mut out)
@@ -277,16 +304,7 @@ fn streaming(c: &mut Criterion) {
                 "{} stream does not round-trip",
                 codec.name()
             );
-            let name = codec.name();
-            record_size(
-                rec.as_ref(),
-                "compress/stream-compress",
-                name,
-                &payload.name,
-                payload.data.len(),
-                compressed.len(),
-            );
-            compress_cases.push((tc, (index, payload, Vec::<u8>::new())));
+            compress_cases.push((tc, (index, payload, compressed.len())));
             decompress_cases.push((td, (index, payload, compressed)));
         }
     }
@@ -294,11 +312,16 @@ fn streaming(c: &mut Criterion) {
         c,
         "compress/stream-compress",
         compress_cases,
-        |group, (index, payload, _)| {
+        |group, (index, payload, packed)| {
             let mut codec = stream::stream_codecs().swap_remove(*index);
             let mut out = Vec::new();
+            let group_name = "compress/stream-compress";
+            let mut metrics =
+                SizeMetrics::new(rec.as_ref(), group_name, codec.name(), &payload.name)
+                    .sizes(payload.data.len(), *packed);
             group.throughput(Throughput::Bytes(payload.data.len() as u64));
             group.bench_function(BenchmarkId::new(codec.name(), &payload.name), |b| {
+                metrics.record();
                 b.iter(|| {
                     codec
                         .compress_stream(black_box(&payload.data), CHUNK, &mut out)
@@ -365,17 +388,13 @@ fn small_messages(c: &mut Criterion) {
                 })
                 .collect();
             let packed: usize = compressed.iter().map(Vec::len).sum();
-            record_size(
-                rec.as_ref(),
-                "compress/small-messages",
-                variant,
-                label,
-                raw,
-                packed,
-            );
+            let mut metrics =
+                SizeMetrics::new(rec.as_ref(), "compress/small-messages", variant, label)
+                    .sizes(raw, packed);
             let mut out = Vec::new();
             compress_group.throughput(Throughput::Bytes(raw as u64));
             compress_group.bench_function(BenchmarkId::new(variant, label), |b| {
+                metrics.record();
                 b.iter(|| {
                     for m in &messages {
                         codec.compress(black_box(m), &mut out).expect("compresses");

@@ -398,3 +398,28 @@ fn diff_never_gates_on_a_disturbed_benchmark_and_says_why() {
         "{text}"
     );
 }
+
+/// What one snapshot costs (two per benchmark): prints the mean over 200.
+/// Ignored: a timing, not a check (`cargo test --release -p report --test
+/// interference -- --ignored --nocapture`).
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "prints a timing"]
+fn snapshot_cost() {
+    let root = std::process::id();
+    let started = std::time::Instant::now();
+    for _ in 0..200 {
+        assert!(report::runner::interference::snapshot(root).is_some());
+    }
+    let each = started.elapsed() / 200;
+    let processes = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count();
+    println!("one snapshot: {each:?} with {processes} processes");
+}
