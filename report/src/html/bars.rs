@@ -53,7 +53,11 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(0.0, f64::max);
-    let axis = ValueAxis::fit(lo, hi);
+    let axis = if draw::formats_binary(chart.format) {
+        ValueAxis::fit_binary(lo, hi)
+    } else {
+        ValueAxis::fit(lo, hi)
+    };
 
     let n_series = chart.series.len();
     let bar_h: i32 = if n_series <= 3 { 14 } else { 9 };

@@ -1,21 +1,26 @@
 //! The page: the context structs the template (`templates/report.html.tera`)
 //! is fed, and the one call that renders it.
 //!
-//! The template and its CSS are embedded (`include_str!`), so the binary needs
-//! no file at run time and the page needs nothing but itself. The template is
-//! registered under a `.html` name, which turns tera's auto-escaping on: every
-//! label, id and context value is escaped; only the chart SVGs (escaped by
-//! plotters) and the CSS (ours) are inserted with `safe`.
+//! The template, its CSS and its one script are embedded (`include_str!`),
+//! so the binary needs no file at run time and the page needs nothing but
+//! itself. The template is registered under a `.html` name, which turns
+//! tera's auto-escaping on: every label, id and context value is escaped;
+//! only the chart SVGs (escaped by plotters), the CSS and script (ours) and
+//! the detail JSON (escaped for a script element, see `detail`) are inserted
+//! with `safe`. The Content-Security-Policy allows that script by its hash
+//! and nothing else.
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::{ChartSection, HtmlError, chart_sections, reference_index};
+use super::{HtmlError, chart_sections, reference_index};
+use super::{detail, labels, sha256, views};
 use crate::model::{BuildContext, Run};
-use crate::tables::{self, Table, TableSpec};
+use crate::tables::{self, TableSpec};
 
 const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
 const CSS: &str = include_str!("../../templates/report.css");
+const SCRIPT: &str = include_str!("../../templates/report.js");
 
 /// What the page needs besides the runs.
 #[derive(Debug, Clone, Default)]
@@ -29,13 +34,20 @@ pub struct HtmlOptions {
 #[derive(Debug, Serialize)]
 struct Page<'a> {
     css: &'a str,
+    script: &'a str,
+    /// CSP source allowing exactly `script`.
+    script_hash: String,
+    /// The detail data (`detail::DetailData`), escaped for a script element.
+    data_json: String,
     version: &'a str,
     benchmark_count: usize,
     reference: &'a str,
     runs: Vec<RunRow>,
-    doc_tables: Vec<Table>,
-    chart_sections: Vec<ChartSection>,
-    group_tables: Vec<Table>,
+    history: Option<views::SectionView>,
+    doc_tables: Vec<views::TableView>,
+    chart_sections: Vec<views::SectionView>,
+    group_tables: Vec<views::TableView>,
+    group_index: Vec<views::GroupLink>,
     contexts: Vec<RunContext>,
 }
 
@@ -44,6 +56,8 @@ struct Page<'a> {
 struct RunRow {
     anchor: String,
     label: String,
+    /// The column-header name of the run (`labels::short_labels`).
+    short: String,
     cell: String,
     benchmarks: usize,
     recorded_at: String,
@@ -196,26 +210,42 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
         .enumerate()
         .map(|(i, r)| format!("run-{}-{}", i + 1, super::anchor(&r.label)))
         .collect();
+    let short = labels::short_labels(runs);
+    let group_tables = views::group_tables(&tables::group_tables(runs), runs, &short);
+    let history = views::history_section(runs)?;
+    let group_index = views::group_index(&group_tables, history.as_ref());
+    let data_json = detail::script_json(&detail::data(runs, &short))
+        .map_err(|e| HtmlError::Template(format!("the detail data: {e}")))?;
     let page = Page {
         css: CSS,
+        script: SCRIPT,
+        script_hash: sha256::csp_source(SCRIPT),
+        data_json,
         version: env!("CARGO_PKG_VERSION"),
         benchmark_count: runs.iter().map(|r| r.benchmarks.len()).sum(),
         reference: &runs[reference].label,
         runs: runs
             .iter()
             .zip(&anchors)
-            .map(|(r, a)| RunRow {
+            .zip(&short)
+            .map(|((r, a), s)| RunRow {
                 anchor: a.clone(),
                 label: r.label.clone(),
+                short: s.clone(),
                 cell: r.cell().to_string(),
                 benchmarks: r.benchmarks.len(),
                 recorded_at: or_unknown(r.context.recorded_at.as_ref()),
                 commit: commit(&r.context),
             })
             .collect(),
-        doc_tables: tables::doc_tables(runs, &options.specs),
-        chart_sections: chart_sections(runs, reference)?,
-        group_tables: tables::group_tables(runs),
+        history,
+        doc_tables: views::doc_tables(&tables::doc_tables(runs, &options.specs), runs, &short),
+        chart_sections: chart_sections(runs, reference)?
+            .into_iter()
+            .map(views::SectionView::from)
+            .collect(),
+        group_tables,
+        group_index,
         contexts: runs
             .iter()
             .zip(&anchors)
