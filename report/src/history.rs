@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn markers_are_what_the_diff_classifies() {
-        let runs = synthetic_history(5, 60);
+        let runs = synthetic_history(16, 60);
         let h = history(&runs).unwrap();
         let cell = &h.cells[0];
         let options = DiffOptions::with_threshold_pct(DIFF_THRESHOLD_PCT).unwrap();

@@ -8,7 +8,7 @@
 //!   start with the ids the doc-shaped tables use (see ids.md), so renderers
 //!   fill every table as with real data;
 //! - [`synthetic_history`] builds M runs of one cell over M days, one commit
-//!   each (every tenth tagged), with lasting steps of ±25 % in a few
+//!   each (every tenth tagged), with lasting steps of +25 % and −20 % in a few
 //!   benchmarks, as a CI history would hold; `cpu/kernel` benchmarks carry
 //!   an `instructions` count.
 //!
@@ -254,8 +254,8 @@ pub fn synthetic_runs(m: usize, n: usize) -> Vec<Run> {
 
 /// `m` runs of `n` benchmarks in one cell (1.95.0, x86_64, generic), run
 /// `k` recorded on day `k` at its own commit, every tenth tagged `v0.<k/10>.0`.
-/// Run-to-run noise is ±1 %; every seventh run, two benchmarks step by
-/// +25 % or −25 % for good, so `report diff` between consecutive runs
+/// Run-to-run noise is ±1 %; every seventh run, one benchmark steps
+/// by +25 % and another by −20 % for good, so `report diff` between consecutive runs
 /// counts regressions and improvements.
 pub fn synthetic_history(m: usize, n: usize) -> Vec<Run> {
     let ids = run_ids(n);
@@ -266,9 +266,12 @@ pub fn synthetic_history(m: usize, n: usize) -> Vec<Run> {
         .map(|k| {
             let mut rng = Rng(0x5eed_2000 + k as u64);
             if k > 0 && k % 7 == 0 && n > 0 {
-                for step in 0..2 {
-                    let i = (rng.next_u64() as usize) % n;
-                    levels[i] *= if (k / 7 + step) % 2 == 0 { 1.25 } else { 0.8 };
+                // Two different benchmarks: one 25 % slower, one 20 % faster.
+                let first = (rng.next_u64() as usize) % n;
+                levels[first] *= 1.25;
+                if n > 1 {
+                    let second = (first + 1 + (rng.next_u64() as usize) % (n - 1)) % n;
+                    levels[second] *= 0.8;
                 }
             }
             let benchmarks = ids
