@@ -68,6 +68,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                     .collect(),
             })
             .collect();
+        let links: Vec<String> = names.iter().map(|name| full_id(group, name)).collect();
         let title = format!("{group}: time per iteration");
         let svg = bars::render(&BarChart {
             title: title.clone(),
@@ -75,6 +76,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
             categories: names,
             series,
             format: &format::duration_ns,
+            links: &links,
         })?;
         if svg.is_none() {
             notes.push(format!(

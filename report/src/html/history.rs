@@ -1,7 +1,7 @@
 //! The history charts: per cell with a history and per group, one line per
 //! benchmark of its typical time across runs (oldest left), the confidence
 //! interval as a faint band, each benchmark's `instructions` count (when its
-//! runs have one) dashed on an axis of its own at the right, and a marker
+//! runs have one) in a panel of its own below, on its own axis, and a marker
 //! where `report diff` between consecutive runs counts a regression
 //! (vermillion triangle) or an improvement (green dot); see [`crate::history`].
 //!
@@ -145,6 +145,29 @@ fn segments(values: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, f
     out
 }
 
+/// A value axis for a history: log when the values span orders of
+/// magnitude, else linear around them (not from zero: a history is about
+/// how values move, and a 5 % step must show).
+fn history_axis(values: &[f64]) -> ValueAxis {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    if draw::wants_log(lo, hi) {
+        ValueAxis::fit(lo, hi)
+    } else {
+        let pad = ((hi - lo) * 0.15).max(hi * 0.02);
+        ValueAxis::Linear((lo - pad).max(0.0)..hi + pad)
+    }
+}
+
+/// The (x, value) points of one line, `None` where a run lacks it.
+fn points(line: &Line<'_>, value: impl Fn(&Benchmark) -> Option<f64>) -> Vec<Option<(f64, f64)>> {
+    line.points
+        .iter()
+        .enumerate()
+        .map(|(x, b)| b.and_then(&value).map(|v| (x as f64, v)))
+        .collect()
+}
+
 fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<String>, String> {
     let n = cell.runs.len();
     let times: Vec<f64> = lines
@@ -156,19 +179,13 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
     if times.is_empty() || n < 2 {
         return Ok(None);
     }
-    let lo = times.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = times.iter().copied().fold(0.0, f64::max);
-    let axis = ValueAxis::fit(lo, hi);
+    let axis = history_axis(&times);
     let counts: Vec<f64> = lines
         .iter()
         .flat_map(|l| l.points.iter().flatten())
         .filter_map(|b| instructions(b))
         .collect();
-    let second = (!counts.is_empty()).then(|| {
-        let lo = counts.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = counts.iter().copied().fold(0.0, f64::max);
-        ValueAxis::fit(lo, hi)
-    });
+    let second = (!counts.is_empty()).then(|| history_axis(&counts));
 
     let mut legend: Vec<LegendEntry> = lines
         .iter()
@@ -179,13 +196,6 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
             mark: Mark::Line,
         })
         .collect();
-    if second.is_some() {
-        legend.push(LegendEntry {
-            text: "instructions (right axis)".into(),
-            colour: RGBColor(90, 90, 90),
-            mark: Mark::DashedLine,
-        });
-    }
     legend.push(LegendEntry {
         text: "regressed (report diff)".into(),
         colour: REGRESSED,
@@ -197,24 +207,27 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
         mark: Mark::Dot,
     });
     let legend_w = draw::legend_width(&legend);
-    let height = (400).max(60 + 22 * legend.len() as u32);
+    const TIME_H: u32 = 380;
+    const COUNT_H: u32 = 200;
+    let plots_h = TIME_H + if second.is_some() { COUNT_H } else { 0 };
+    let height = plots_h.max(60 + 22 * legend.len() as u32);
     let step = n.div_ceil(MAX_X_LABELS).max(1);
     let y_desc = format!("time per iteration{}", axis.suffix());
     let title = draw::label(title, 80);
+    let x_range = -0.5..(n as f64 - 0.5);
+    let labelled: Vec<usize> = (0..n)
+        .filter(|k| (k % step == 0 && n - 1 - k >= step) || *k == n - 1)
+        .collect();
 
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
-        let mut builder = ChartBuilder::on(&main);
-        builder
+        let (top, bottom) = main.split_vertically(TIME_H);
+        let mut cc = ChartBuilder::on(&top)
             .caption(&title, (draw::FONT, draw::TITLE_SIZE))
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(90);
-        if second.is_some() {
-            builder.right_y_label_area_size(90);
-        }
-        let x_range = -0.5..(n as f64 - 0.5);
-        let mut cc = builder.build_cartesian_2d(x_range.clone(), axis.clone())?;
+            .x_label_area_size(36)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x_range.clone(), axis.clone())?;
         cc.configure_mesh()
             .disable_x_mesh()
             .x_labels(0)
@@ -227,20 +240,17 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
             .light_line_style(RGBColor(240, 240, 240))
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
-        // x labels: the release tag or short commit of every `step`-th run,
-        // always including the latest.
+        // x labels: the release tag or short commit of every `step`-th run
+        // and of the latest.
         let base = axis.range().start;
-        for k in (0..n).filter(|k| k % step == 0 || *k == n - 1) {
-            if k != n - 1 && n - 1 - k < step {
-                continue;
-            }
+        for &k in &labelled {
             let at = cc.backend_coord(&(k as f64, base));
-            main.draw(&Text::new(
+            top.draw(&Text::new(
                 draw::label(&cell.labels[k], 12),
-                (at.0, at.1 + 14),
+                (at.0, at.1 + 16),
                 draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_center()),
             ))?;
-            main.draw(&PathElement::new(
+            top.draw(&PathElement::new(
                 vec![(at.0, at.1), (at.0, at.1 + 5)],
                 BLACK.stroke_width(1),
             ))?;
@@ -249,28 +259,20 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
         for (i, line) in lines.iter().enumerate() {
             let colour = draw::colour(i);
             let values = line.points.iter().map(|b| {
-                b.filter(|b| draw::positive(b.typical.point).is_some())
-                    .map(|b| (b.typical.lower.min(b.typical.point), b.typical.upper.max(b.typical.point)))
+                b.filter(|b| draw::positive(b.typical.point).is_some()).map(|b| {
+                    (
+                        b.typical.lower.min(b.typical.point),
+                        b.typical.upper.max(b.typical.point),
+                    )
+                })
             });
             for segment in segments(values) {
-                let mut band: Vec<(f64, f64)> = segment
-                    .iter()
-                    .map(|&(x, _, hi)| (x, hi))
-                    .collect();
-                band.extend(
-                    segment
-                        .iter()
-                        .rev()
-                        .map(|&(x, lo, _)| (x, lo.max(base))),
-                );
+                let mut band: Vec<(f64, f64)> =
+                    segment.iter().map(|&(x, _, hi)| (x, hi)).collect();
+                band.extend(segment.iter().rev().map(|&(x, lo, _)| (x, lo.max(base))));
                 cc.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12))))?;
             }
-            let points: Vec<Option<(f64, f64)>> = line
-                .points
-                .iter()
-                .enumerate()
-                .map(|(x, b)| b.and_then(|b| draw::positive(b.typical.point)).map(|p| (x as f64, p)))
-                .collect();
+            let points = points(line, |b| draw::positive(b.typical.point));
             for run in points.split(Option::is_none) {
                 let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
                 if run.len() == 1 {
@@ -297,35 +299,38 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
         }
 
         if let Some(second) = &second {
-            let mut cc = cc.set_secondary_coord(x_range, second.clone());
-            cc.configure_secondary_axes()
-                .y_labels(6)
+            // Instruction counts on their own axis, in a panel below that
+            // shares the runs' x positions.
+            let desc = format!("instructions{}", second.suffix());
+            let mut cc = ChartBuilder::on(&bottom)
+                .margin(12)
+                .margin_top(4)
+                .x_label_area_size(16)
+                .y_label_area_size(90)
+                .build_cartesian_2d(x_range.clone(), second.clone())?;
+            cc.configure_mesh()
+                .disable_x_mesh()
+                .x_labels(0)
+                .y_labels(4)
                 .y_label_formatter(&|v| draw::tick(&format::per_second(*v)))
-                .y_desc(format!("instructions per iteration{}", second.suffix()))
+                .y_desc(desc.as_str())
                 .label_style((draw::FONT, draw::TICK_SIZE))
                 .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
+                .max_light_lines(1)
+                .light_line_style(RGBColor(240, 240, 240))
+                .bold_line_style(RGBColor(215, 215, 215))
                 .draw()?;
             for (i, line) in lines.iter().enumerate() {
                 let colour = draw::colour(i);
-                let points: Vec<Option<(f64, f64)>> = line
-                    .points
-                    .iter()
-                    .enumerate()
-                    .map(|(x, b)| b.and_then(instructions).map(|v| (x as f64, v)))
-                    .collect();
+                let points = points(line, instructions);
                 for run in points.split(Option::is_none) {
                     let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
-                    for pair in run.windows(2) {
-                        // Dashed by hand: plotters 0.3 has no dash style.
-                        let (a, b) = (pair[0], pair[1]);
-                        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-                        cc.draw_secondary_series(std::iter::once(PathElement::new(
-                            vec![a, ((a.0 + mid.0) / 2.0, (a.1 + mid.1) / 2.0)],
-                            colour.stroke_width(1),
-                        )))?;
-                        cc.draw_secondary_series(std::iter::once(PathElement::new(
-                            vec![mid, ((mid.0 + b.0) / 2.0, (mid.1 + b.1) / 2.0)],
-                            colour.stroke_width(1),
+                    if run.len() == 1 {
+                        cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
+                    } else if !run.is_empty() {
+                        cc.draw_series(std::iter::once(PathElement::new(
+                            run,
+                            colour.stroke_width(2),
                         )))?;
                     }
                 }

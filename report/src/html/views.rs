@@ -24,6 +24,8 @@ pub(crate) struct HeaderView {
 pub(crate) struct RowView {
     pub cells: Vec<String>,
     pub id: Option<String>,
+    /// The link to the benchmark's detail (`#bench=<id, percent-encoded>`).
+    pub href: Option<String>,
     /// A non-time metric row that belongs to the benchmark row above it.
     pub sub: bool,
 }
@@ -114,6 +116,20 @@ fn headers(columns: &[String], runs: &[Run], short: &[String]) -> Vec<HeaderView
         .collect()
 }
 
+/// The fragment that opens a benchmark's detail: `#bench=` and the id with
+/// every byte but `[A-Za-z0-9/_.~-]` percent-encoded (the script decodes it).
+pub(crate) fn detail_href(id: &str) -> String {
+    let mut out = String::from("#bench=");
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The per-group tables with ids on their rows.
 pub(crate) fn group_tables(tables: &[Table], runs: &[Run], short: &[String]) -> Vec<TableView> {
     tables
@@ -136,6 +152,7 @@ pub(crate) fn group_tables(tables: &[Table], runs: &[Run], short: &[String]) -> 
                     };
                     RowView {
                         cells: cells.clone(),
+                        href: (!sub).then(|| detail_href(&id)),
                         id: Some(id),
                         sub,
                     }
@@ -169,6 +186,7 @@ pub(crate) fn doc_tables(tables: &[Table], runs: &[Run], short: &[String]) -> Ve
                 .map(|cells| RowView {
                     cells: cells.clone(),
                     id: None,
+                    href: None,
                     sub: false,
                 })
                 .collect(),
