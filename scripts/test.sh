@@ -3,9 +3,10 @@
 # Sets up what the tests need on a fresh machine, then runs every test and
 # every criterion benchmark once in test mode.
 #
-# The HTML report test opens the report in headless Chromium. Where Chromium
-# is missing this script installs Debian's package when it can (root + apt);
-# otherwise that test fails and says why, rather than passing silently.
+# The HTML report tests open the report in headless Chromium, one of them
+# driven by Playwright. Where Chromium is missing this script installs
+# Debian's package when it can (root + apt), and playwright-core from npm;
+# otherwise those tests fail and say why, rather than passing silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,18 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   else
     echo "scripts/test.sh: chromium is not installed and cannot be installed here;" \
          "the HTML browser test will fail (install chromium, or see README)" >&2
+  fi
+fi
+
+# The browser test drives the page with Playwright (npm's playwright-core,
+# pinned by report/tests/browser/package-lock.json) and the Chromium above;
+# Playwright's own browser download is never used.
+if [ ! -d report/tests/browser/node_modules/playwright-core ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing playwright-core for the HTML browser test"
+    npm ci --prefix report/tests/browser --no-audit --no-fund --silent
+  else
+    echo "scripts/test.sh: npm is missing; the HTML browser test will fail (install Node.js and npm)" >&2
   fi
 fi
 
