@@ -42,6 +42,8 @@ struct Page<'a> {
     version: &'a str,
     benchmark_count: usize,
     reference: &'a str,
+    /// Set when a long history keeps the tables to the latest runs.
+    shown_note: Option<String>,
     runs: Vec<RunRow>,
     history: Option<views::SectionView>,
     doc_tables: Vec<views::TableView>,
@@ -54,6 +56,7 @@ struct Page<'a> {
 /// One line of the run list at the top.
 #[derive(Debug, Serialize)]
 struct RunRow {
+    /// Its build context's fragment id; empty when the page leaves it out.
     anchor: String,
     label: String,
     /// The column-header name of the run (`labels::short_labels`).
@@ -210,11 +213,25 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
         .enumerate()
         .map(|(i, r)| format!("run-{}-{}", i + 1, super::anchor(&r.label)))
         .collect();
-    let short = labels::short_labels(runs);
-    let group_tables = views::group_tables(&tables::group_tables(runs), runs, &short);
+    let short_all = labels::short_labels(runs);
     let history = views::history_section(runs)?;
+    // A long history keeps the tables, charts and contexts to the latest
+    // runs; the history section shows the trend over the rest.
+    let shown_index = views::table_runs(runs, reference);
+    let cut = shown_index.len() < runs.len();
+    let shown: std::borrow::Cow<'_, [Run]> = if cut {
+        std::borrow::Cow::Owned(shown_index.iter().map(|&i| runs[i].clone()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(runs)
+    };
+    let short: Vec<String> = shown_index.iter().map(|&i| short_all[i].clone()).collect();
+    let reference_shown = shown_index
+        .iter()
+        .position(|&i| i == reference)
+        .expect("the reference run is always shown");
+    let group_tables = views::group_tables(&tables::group_tables(&shown), &shown, &short);
     let group_index = views::group_index(&group_tables, history.as_ref());
-    let data_json = detail::script_json(&detail::data(runs, &short))
+    let data_json = detail::script_json(&detail::data(&shown, &short))
         .map_err(|e| HtmlError::Template(format!("the detail data: {e}")))?;
     let page = Page {
         css: CSS,
@@ -224,12 +241,25 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
         version: env!("CARGO_PKG_VERSION"),
         benchmark_count: runs.iter().map(|r| r.benchmarks.len()).sum(),
         reference: &runs[reference].label,
+        shown_note: cut.then(|| {
+            format!(
+                "Tables, charts and build contexts show the latest {} of {} runs (and the reference); \
+                 the History shows how every cell moved over time.",
+                shown_index.len(),
+                runs.len()
+            )
+        }),
         runs: runs
             .iter()
+            .enumerate()
             .zip(&anchors)
-            .zip(&short)
-            .map(|((r, a), s)| RunRow {
-                anchor: a.clone(),
+            .zip(&short_all)
+            .map(|(((i, r), a), s)| RunRow {
+                anchor: if shown_index.binary_search(&i).is_ok() {
+                    a.clone()
+                } else {
+                    String::new()
+                },
                 label: r.label.clone(),
                 short: s.clone(),
                 cell: r.cell().to_string(),
@@ -239,20 +269,23 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
             })
             .collect(),
         history,
-        doc_tables: views::doc_tables(&tables::doc_tables(runs, &options.specs), runs, &short),
-        chart_sections: chart_sections(runs, reference)?
+        doc_tables: views::doc_tables(
+            &tables::doc_tables(&shown, &options.specs),
+            &shown,
+            &short,
+        ),
+        chart_sections: chart_sections(&shown, reference_shown)?
             .into_iter()
             .map(views::SectionView::from)
             .collect(),
         group_tables,
         group_index,
-        contexts: runs
+        contexts: shown_index
             .iter()
-            .zip(&anchors)
-            .map(|(r, a)| RunContext {
-                anchor: a.clone(),
-                label: r.label.clone(),
-                rows: context_rows(r),
+            .map(|&i| RunContext {
+                anchor: anchors[i].clone(),
+                label: runs[i].label.clone(),
+                rows: context_rows(&runs[i]),
             })
             .collect(),
     };

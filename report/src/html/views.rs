@@ -81,6 +81,24 @@ impl From<ChartSection> for SectionView {
     }
 }
 
+/// Runs the tables, charts and contexts show at most; a CI history of a
+/// thousand runs would make a thousand columns and tens of megabytes.
+pub(crate) const MAX_TABLE_RUNS: usize = 16;
+
+/// Indices (ascending) of the runs the tables show: all when few, else the
+/// latest [`MAX_TABLE_RUNS`] by `recorded_at`, with `reference` among them.
+pub(crate) fn table_runs(runs: &[Run], reference: usize) -> Vec<usize> {
+    if runs.len() <= MAX_TABLE_RUNS {
+        return (0..runs.len()).collect();
+    }
+    let mut order: Vec<usize> = (0..runs.len()).filter(|&i| i != reference).collect();
+    order.sort_by(|&a, &b| runs[a].context.recorded_at.cmp(&runs[b].context.recorded_at));
+    let mut latest = order.split_off(order.len() - (MAX_TABLE_RUNS - 1));
+    latest.push(reference);
+    latest.sort_unstable();
+    latest
+}
+
 /// One entry of the group index.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct GroupLink {
@@ -250,4 +268,29 @@ pub(crate) fn group_index(tables: &[TableView], history: Option<&SectionView>) -
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_history_shows_the_latest_runs_and_the_reference() {
+        let mut runs = crate::synth::synthetic_history(MAX_TABLE_RUNS + 10, 2);
+        runs.swap(0, 5);
+        // Index 0 is now run 5 (old), index 5 run 0 (the oldest).
+        let shown = table_runs(&runs, 5);
+        assert_eq!(shown.len(), MAX_TABLE_RUNS);
+        assert!(shown.contains(&5), "the reference is shown");
+        assert!(!shown.contains(&0));
+        assert_eq!(*shown.last().unwrap(), runs.len() - 1);
+        assert!(shown.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(table_runs(&runs[..3], 1), [0, 1, 2]);
+    }
+
+    #[test]
+    fn detail_links_encode_what_a_fragment_cannot_hold() {
+        assert_eq!(detail_href("cpu/kernel/rayon/4"), "#bench=cpu/kernel/rayon/4");
+        assert_eq!(detail_href("a b<\"é"), "#bench=a%20b%3C%22%C3%A9");
+    }
 }
