@@ -461,10 +461,7 @@ pub fn counted_changes(
         if !may_count {
             continue;
         }
-        let (Some(b), Some(c)) = (
-            find_bench(base, &entry.id),
-            find_bench(cand, &entry.id),
-        ) else {
+        let (Some(b), Some(c)) = (find_bench(base, &entry.id), find_bench(cand, &entry.id)) else {
             continue;
         };
         if !set_interval(entry, b, c, options) {
@@ -592,8 +589,13 @@ fn pair(
     }
     let test = mann_whitney(b, c);
     let resamples = if interval { options.resamples } else { 1 };
-    let bootstrap =
-        bootstrap_mean_ratio(b, c, resamples, options.confidence, seed_from(id, options.seed));
+    let bootstrap = bootstrap_mean_ratio(
+        b,
+        c,
+        resamples,
+        options.confidence,
+        seed_from(id, options.seed),
+    );
     let (Some(test), Some(bootstrap)) = (test, bootstrap) else {
         entry.note = Some("samples hold values that are not positive finite times".to_owned());
         return entry;
@@ -616,7 +618,12 @@ fn set_bounds(entry: &mut Entry, ratio: f64, interval: &RatioInterval) {
 
 /// The full bootstrap interval of an entry [`pair`] made without one;
 /// false when it cannot be computed.
-fn set_interval(entry: &mut Entry, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> bool {
+fn set_interval(
+    entry: &mut Entry,
+    base: &Benchmark,
+    cand: &Benchmark,
+    options: &DiffOptions,
+) -> bool {
     let ratio = cand.typical.point / base.typical.point;
     match bootstrap_mean_ratio(
         &base.sampling.per_iteration_ns,

@@ -67,9 +67,11 @@ impl From<&Entry> for Change {
 impl CellHistory {
     /// The class of benchmark `id` at point `k`, when the diff counted it.
     pub fn class_at(&self, k: usize, id: &str) -> Option<&Change> {
-        self.changes
-            .get(k)
-            .and_then(|c| c.binary_search_by(|x| x.id.as_str().cmp(id)).ok().map(|i| &c[i]))
+        self.changes.get(k).and_then(|c| {
+            c.binary_search_by(|x| x.id.as_str().cmp(id))
+                .ok()
+                .map(|i| &c[i])
+        })
     }
 }
 
@@ -159,10 +161,7 @@ pub fn history(runs: &[Run]) -> Option<History> {
 
 /// The benchmark of `run` with this full id, by a per-run index built once.
 pub fn index(run: &Run) -> BTreeMap<String, &Benchmark> {
-    run.benchmarks
-        .iter()
-        .map(|b| (b.id.full_id(), b))
-        .collect()
+    run.benchmarks.iter().map(|b| (b.id.full_id(), b)).collect()
 }
 
 #[cfg(test)]
@@ -212,12 +211,17 @@ mod tests {
                 .filter(|e| matches!(e.class, Class::Regressed | Class::Improved))
                 .map(|e| (e.id.clone(), e.class))
                 .collect();
-            let got: Vec<(String, Class)> =
-                cell.changes[k].iter().map(|c| (c.id.clone(), c.class)).collect();
+            let got: Vec<(String, Class)> = cell.changes[k]
+                .iter()
+                .map(|c| (c.id.clone(), c.class))
+                .collect();
             assert_eq!(got, expected, "transition {k}");
             counted += got.len();
         }
-        assert!(counted > 0, "the synthetic history has steps the diff counts");
+        assert!(
+            counted > 0,
+            "the synthetic history has steps the diff counts"
+        );
     }
 
     #[test]

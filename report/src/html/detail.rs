@@ -118,17 +118,20 @@ pub(crate) fn data(runs: &[Run], short: &[String]) -> DetailData {
     for (r, &i) in chosen.iter().enumerate() {
         for b in &runs[i].benchmarks {
             let s = &b.sampling;
-            benchmarks.entry(b.id.full_id()).or_default().push(DetailEntry {
-                r,
-                lin: s.mode == SamplingMode::Linear,
-                it: s.iterations,
-                s: s.per_iteration_ns.iter().copied().map(sig4).collect(),
-                t: [b.typical.point, b.typical.lower, b.typical.upper].map(sig4),
-                sl: b.slope.map(|e| sig4(e.point)),
-                p: [b.percentiles.p50, b.percentiles.p95, b.percentiles.p99].map(sig4),
-                pr: b.percentiles.reliable,
-                o: outliers(&s.per_iteration_ns),
-            });
+            benchmarks
+                .entry(b.id.full_id())
+                .or_default()
+                .push(DetailEntry {
+                    r,
+                    lin: s.mode == SamplingMode::Linear,
+                    it: s.iterations,
+                    s: s.per_iteration_ns.iter().copied().map(sig4).collect(),
+                    t: [b.typical.point, b.typical.lower, b.typical.upper].map(sig4),
+                    sl: b.slope.map(|e| sig4(e.point)),
+                    p: [b.percentiles.p50, b.percentiles.p95, b.percentiles.p99].map(sig4),
+                    pr: b.percentiles.reliable,
+                    o: outliers(&s.per_iteration_ns),
+                });
         }
     }
     DetailData {

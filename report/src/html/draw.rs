@@ -220,7 +220,10 @@ pub(crate) enum ValueAxis {
     /// Bytes shown with binary prefixes: ticks at round numbers of KiB,
     /// MiB, … (`2 MiB`, `5 MiB`), not at round numbers of bytes (which read
     /// `2.86 MiB`, `9.54 MiB`).
-    Binary { log: bool, range: std::ops::Range<f64> },
+    Binary {
+        log: bool,
+        range: std::ops::Range<f64>,
+    },
 }
 
 impl ValueAxis {
@@ -263,10 +266,16 @@ impl Ranged for ValueAxis {
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
         match self {
-            Self::Linear(r) | Self::Binary { log: false, range: r } => {
-                RangedCoordf64::from(r.clone()).map(value, limit)
-            }
-            Self::Log(r) | Self::Binary { log: true, range: r } => {
+            Self::Linear(r)
+            | Self::Binary {
+                log: false,
+                range: r,
+            } => RangedCoordf64::from(r.clone()).map(value, limit),
+            Self::Log(r)
+            | Self::Binary {
+                log: true,
+                range: r,
+            } => {
                 let (a, b) = (r.start.ln(), r.end.ln());
                 let v = value.max(r.start * 1e-3).ln();
                 let f = (v - a) / (b - a);
@@ -343,7 +352,10 @@ fn binary_ticks(range: &std::ops::Range<f64>, log: bool, max: usize) -> Vec<f64>
             * unit;
         let first = (lo / step).ceil() as i64;
         let last = (hi / step).floor() as i64;
-        return (first..=last).take(max + 1).map(|k| k as f64 * step).collect();
+        return (first..=last)
+            .take(max + 1)
+            .map(|k| k as f64 * step)
+            .collect();
     }
     let all = |mults: &[f64]| -> Vec<f64> {
         let mut out = Vec::new();
@@ -409,7 +421,10 @@ mod tests {
     fn byte_axes_tick_at_round_numbers_of_their_prefix() {
         let mib = 1048576.0;
         let lin = binary_ticks(&(0.0..10.0 * mib), false, 8);
-        assert_eq!(lin, (0..=5).map(|k| f64::from(2 * k) * mib).collect::<Vec<_>>());
+        assert_eq!(
+            lin,
+            (0..=5).map(|k| f64::from(2 * k) * mib).collect::<Vec<_>>()
+        );
         let log = binary_ticks(&(2.0 * mib..30.0 * mib), true, 8);
         assert_eq!(log, [2.0, 5.0, 10.0, 20.0].map(|m| m * mib));
         let wide = binary_ticks(&(100.0..200.0 * mib), true, 6);

@@ -42,7 +42,11 @@ pub(crate) struct GroupHistory {
 pub(crate) fn charts(runs: &[Run], history: &History) -> Result<Vec<GroupHistory>, String> {
     let mut out = Vec::new();
     for (c, cell) in history.cells.iter().enumerate() {
-        let indexes: Vec<_> = cell.runs.iter().map(|&i| history::index(&runs[i])).collect();
+        let indexes: Vec<_> = cell
+            .runs
+            .iter()
+            .map(|&i| history::index(&runs[i]))
+            .collect();
         // Groups and their members, in the tables' order.
         let mut groups: std::collections::BTreeMap<(usize, String), Vec<String>> =
             Default::default();
@@ -81,7 +85,10 @@ pub(crate) fn charts(runs: &[Run], history: &History) -> Result<Vec<GroupHistory
             let lines: Vec<Line<'_>> = ids
                 .iter()
                 .map(|id| Line {
-                    name: id.strip_prefix(&group).unwrap_or(id).trim_start_matches('/'),
+                    name: id
+                        .strip_prefix(&group)
+                        .unwrap_or(id)
+                        .trim_start_matches('/'),
                     id,
                     points: indexes.iter().map(|ix| ix.get(id).copied()).collect(),
                 })
@@ -118,7 +125,11 @@ struct Line<'a> {
 
 fn marker_count(cell: &CellHistory, ids: &[String]) -> usize {
     (0..cell.runs.len())
-        .map(|k| ids.iter().filter(|id| cell.class_at(k, id).is_some()).count())
+        .map(|k| {
+            ids.iter()
+                .filter(|id| cell.class_at(k, id).is_some())
+                .count()
+        })
         .sum()
 }
 
@@ -259,16 +270,16 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
         for (i, line) in lines.iter().enumerate() {
             let colour = draw::colour(i);
             let values = line.points.iter().map(|b| {
-                b.filter(|b| draw::positive(b.typical.point).is_some()).map(|b| {
-                    (
-                        b.typical.lower.min(b.typical.point),
-                        b.typical.upper.max(b.typical.point),
-                    )
-                })
+                b.filter(|b| draw::positive(b.typical.point).is_some())
+                    .map(|b| {
+                        (
+                            b.typical.lower.min(b.typical.point),
+                            b.typical.upper.max(b.typical.point),
+                        )
+                    })
             });
             for segment in segments(values) {
-                let mut band: Vec<(f64, f64)> =
-                    segment.iter().map(|&(x, _, hi)| (x, hi)).collect();
+                let mut band: Vec<(f64, f64)> = segment.iter().map(|&(x, _, hi)| (x, hi)).collect();
                 band.extend(segment.iter().rev().map(|&(x, lo, _)| (x, lo.max(base))));
                 cc.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12))))?;
             }
@@ -278,7 +289,10 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
                 if run.len() == 1 {
                     cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
                 } else if !run.is_empty() {
-                    cc.draw_series(std::iter::once(PathElement::new(run, colour.stroke_width(2))))?;
+                    cc.draw_series(std::iter::once(PathElement::new(
+                        run,
+                        colour.stroke_width(2),
+                    )))?;
                 }
             }
             for (k, p) in points.iter().enumerate() {

@@ -21,35 +21,39 @@ pub(crate) fn short_labels(runs: &[Run]) -> Vec<String> {
     let cells: BTreeSet<_> = runs.iter().map(Run::cell).collect();
     let points: Vec<String> = runs.iter().map(history::point_label).collect();
     let distinct: BTreeSet<&String> = points.iter().collect();
-    let mut labels: Vec<String> = if runs.len() > 1 && cells.len() == 1 && distinct.len() == runs.len() {
-        points
-    } else {
-        let words: Vec<Vec<&str>> = runs.iter().map(|r| r.label.split_whitespace().collect()).collect();
-        let common: BTreeSet<&str> = match words.split_first() {
-            Some((first, rest)) if !rest.is_empty() => first
+    let mut labels: Vec<String> =
+        if runs.len() > 1 && cells.len() == 1 && distinct.len() == runs.len() {
+            points
+        } else {
+            let words: Vec<Vec<&str>> = runs
                 .iter()
-                .copied()
-                .filter(|w| rest.iter().all(|ws| ws.contains(w)))
-                .collect(),
-            _ => BTreeSet::new(),
-        };
-        runs.iter()
-            .zip(&words)
-            .map(|(run, ws)| {
-                let kept: Vec<&str> = ws
+                .map(|r| r.label.split_whitespace().collect())
+                .collect();
+            let common: BTreeSet<&str> = match words.split_first() {
+                Some((first, rest)) if !rest.is_empty() => first
                     .iter()
                     .copied()
-                    .filter(|w| !common.contains(w))
-                    .filter(|w| run.context.target.as_deref() != Some(*w))
-                    .collect();
-                if kept.is_empty() {
-                    ws.first().copied().unwrap_or("run").to_owned()
-                } else {
-                    kept.join(" ")
-                }
-            })
-            .collect()
-    };
+                    .filter(|w| rest.iter().all(|ws| ws.contains(w)))
+                    .collect(),
+                _ => BTreeSet::new(),
+            };
+            runs.iter()
+                .zip(&words)
+                .map(|(run, ws)| {
+                    let kept: Vec<&str> = ws
+                        .iter()
+                        .copied()
+                        .filter(|w| !common.contains(w))
+                        .filter(|w| run.context.target.as_deref() != Some(*w))
+                        .collect();
+                    if kept.is_empty() {
+                        ws.first().copied().unwrap_or("run").to_owned()
+                    } else {
+                        kept.join(" ")
+                    }
+                })
+                .collect()
+        };
     for label in &mut labels {
         *label = super::draw::label(label, MAX_CHARS);
     }
@@ -95,7 +99,10 @@ mod tests {
         let runs = crate::synth::synthetic_history(3, 2);
         assert_eq!(short_labels(&runs)[0], "v0.0.0");
         assert_eq!(short_labels(&runs)[1].len(), 7);
-        let same = [run("a very long label that goes on", "1"), run("a very long label that goes on", "2")];
+        let same = [
+            run("a very long label that goes on", "1"),
+            run("a very long label that goes on", "2"),
+        ];
         let labels = short_labels(&same);
         assert_ne!(labels[0], labels[1]);
         assert!(labels.iter().all(|l| l.chars().count() <= MAX_CHARS + 3));

@@ -92,7 +92,12 @@ pub(crate) fn table_runs(runs: &[Run], reference: usize) -> Vec<usize> {
         return (0..runs.len()).collect();
     }
     let mut order: Vec<usize> = (0..runs.len()).filter(|&i| i != reference).collect();
-    order.sort_by(|&a, &b| runs[a].context.recorded_at.cmp(&runs[b].context.recorded_at));
+    order.sort_by(|&a, &b| {
+        runs[a]
+            .context
+            .recorded_at
+            .cmp(&runs[b].context.recorded_at)
+    });
     let mut latest = order.split_off(order.len() - (MAX_TABLE_RUNS - 1));
     latest.push(reference);
     latest.sort_unstable();
@@ -290,7 +295,10 @@ mod tests {
 
     #[test]
     fn detail_links_encode_what_a_fragment_cannot_hold() {
-        assert_eq!(detail_href("cpu/kernel/rayon/4"), "#bench=cpu/kernel/rayon/4");
+        assert_eq!(
+            detail_href("cpu/kernel/rayon/4"),
+            "#bench=cpu/kernel/rayon/4"
+        );
         assert_eq!(detail_href("a b<\"é"), "#bench=a%20b%3C%22%C3%A9");
     }
 }

@@ -36,7 +36,9 @@ fn render(runs: &[Run], history: &History, last: usize) -> String {
             total
         ));
         let indexes: Vec<_> = shown.iter().map(|&i| history::index(&runs[i])).collect();
-        let before = from.checked_sub(1).map(|k| history::index(&runs[cell.runs[k]]));
+        let before = from
+            .checked_sub(1)
+            .map(|k| history::index(&runs[cell.runs[k]]));
         let mut groups: std::collections::BTreeMap<(usize, String), Vec<String>> =
             Default::default();
         for index in &indexes {
@@ -51,7 +53,12 @@ fn render(runs: &[Run], history: &History, last: usize) -> String {
         }
         let mut columns = vec!["Benchmark".to_owned()];
         columns.extend(shown.iter().zip(&cell.labels[from..]).map(|(&i, label)| {
-            match runs[i].context.recorded_at.as_deref().and_then(|t| t.get(..10)) {
+            match runs[i]
+                .context
+                .recorded_at
+                .as_deref()
+                .and_then(|t| t.get(..10))
+            {
                 Some(date) => format!("{label} ({date})"),
                 None => label.clone(),
             }
@@ -61,12 +68,13 @@ fn render(runs: &[Run], history: &History, last: usize) -> String {
             let rows: Vec<Vec<String>> = ids
                 .iter()
                 .map(|id| {
-                    let mut row = vec![id
-                        .strip_prefix(&group)
-                        .map(|r| r.trim_start_matches('/'))
-                        .filter(|r| !r.is_empty())
-                        .unwrap_or(id)
-                        .to_owned()];
+                    let mut row = vec![
+                        id.strip_prefix(&group)
+                            .map(|r| r.trim_start_matches('/'))
+                            .filter(|r| !r.is_empty())
+                            .unwrap_or(id)
+                            .to_owned(),
+                    ];
                     for (j, index) in indexes.iter().enumerate() {
                         let Some(b) = index.get(id) else {
                             row.push(MISSING.to_owned());
