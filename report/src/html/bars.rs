@@ -92,7 +92,7 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     let title = draw::label(&chart.title, 90);
     let axis_desc = format!("{}{}", chart.axis, axis.suffix());
 
-    let mut bands: Vec<((i32, i32), (i32, i32))> = Vec::new();
+    let mut bands: Vec<Band> = Vec::new();
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
         let mut cc = ChartBuilder::on(&main)
@@ -165,9 +165,12 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     Ok(Some(link_bands(svg, &bands, chart.links)))
 }
 
+/// A category's band in pixels: top-left and bottom-right corners.
+type Band = ((i32, i32), (i32, i32));
+
 /// Makes each category's band (its label and bars) a link to the detail of
 /// its benchmark: a transparent rectangle on top, with the id as tooltip.
-fn link_bands(svg: String, bands: &[((i32, i32), (i32, i32))], links: &[String]) -> String {
+fn link_bands(svg: String, bands: &[Band], links: &[String]) -> String {
     if links.is_empty() {
         return svg;
     }
