@@ -332,8 +332,8 @@ pub(crate) fn formats_binary(format: &dyn Fn(f64) -> String) -> bool {
 
 /// Ticks of a byte axis at round numbers of the prefix in use: 1, 2 or 5
 /// times a power of ten of KiB, MiB, … on a linear axis (the prefix of the
-/// axis' upper end), and 1, 2, 5, 10, 20, … of each prefix on a log one,
-/// as many as fit in `max` points.
+/// axis' upper end), and 1, 2, 5, 10, 20, … (or 1, 3, 10, …, or 1, 10, 100)
+/// of each prefix on a log one, as many as fit in `max` points.
 fn binary_ticks(range: &std::ops::Range<f64>, log: bool, max: usize) -> Vec<f64> {
     let (lo, hi) = (range.start, range.end);
     if !(lo.is_finite() && hi.is_finite() && hi > lo) || max == 0 {
@@ -372,7 +372,17 @@ fn binary_ticks(range: &std::ops::Range<f64>, log: bool, max: usize) -> Vec<f64>
         }
         out
     };
-    for mults in [&[1.0, 2.0, 5.0][..], &[1.0, 3.0][..], &[1.0][..]] {
+    // As on the other log axes: 1-2-5 over about a decade, 1-3 over up to
+    // three, else powers of ten, so wide labels never run together.
+    let decades = (hi / lo.max(f64::MIN_POSITIVE)).log10();
+    let choices: &[&[f64]] = if decades <= 1.3 {
+        &[&[1.0, 2.0, 5.0], &[1.0, 3.0], &[1.0]]
+    } else if decades <= 3.0 {
+        &[&[1.0, 3.0], &[1.0]]
+    } else {
+        &[&[1.0]]
+    };
+    for mults in choices {
         let ticks = all(mults);
         if ticks.len() <= max {
             return ticks;
