@@ -3,9 +3,10 @@
 # Sets up what the tests need on a fresh machine, then runs every test and
 # every criterion benchmark once in test mode.
 #
-# The HTML report test opens the report in headless Chromium. Where Chromium
-# is missing this script installs Debian's package when it can (root + apt);
-# otherwise that test fails and says why, rather than passing silently.
+# The HTML report tests open the report in headless Chromium, one of them
+# driven by Playwright. Where Chromium is missing this script installs
+# Debian's package when it can (root + apt), and playwright-core from npm;
+# otherwise those tests fail and say why, rather than passing silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,18 @@ elif [ -n "${REQUIRE_PYTHON:-}" ]; then
   exit 1
 else
   echo "scripts/test.sh: $python not found; the Python suite's tests are skipped" >&2
+fi
+
+# The browser test drives the page with Playwright (npm's playwright-core,
+# pinned by report/tests/browser/package-lock.json) and the Chromium above;
+# Playwright's own browser download is never used.
+if [ ! -d report/tests/browser/node_modules/playwright-core ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing playwright-core for the HTML browser test"
+    npm ci --prefix report/tests/browser --no-audit --no-fund --silent
+  else
+    echo "scripts/test.sh: npm is missing; the HTML browser test will fail (install Node.js and npm)" >&2
+  fi
 fi
 
 exec cargo test --workspace --all-targets --locked "$@"

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run -p report --example synth -- tree <DIR> [N=500]        # criterion tree of N benchmarks
 //! cargo run -p report --example synth -- runs <DIR> [M=100] [N=300] # M run files of N benchmarks
+//! cargo run -p report --example synth -- history <DIR> [M=100] [N=300] # M runs of one cell over M commits
 //! ```
 //!
 //! Output is deterministic. Existing run files are not overwritten.
@@ -33,7 +34,19 @@ fn main() -> ExitCode {
             println!("wrote {m} runs of {n} benchmarks under {dir}");
             Ok(())
         }),
-        _ => Err("usage: synth tree <DIR> [N] | synth runs <DIR> [M] [N]".to_owned()),
+        (Some("history"), Some(dir)) => number(2, 100).and_then(|m| {
+            let n = number(3, 300)?;
+            for run in report::synth::synthetic_history(m, n) {
+                let path = report::store::default_run_path(&PathBuf::from(dir), &run);
+                report::store::write_run(&path, &run, false).map_err(|e| e.to_string())?;
+            }
+            println!("wrote {m} runs of one cell, {n} benchmarks each, under {dir}");
+            Ok(())
+        }),
+        _ => Err(
+            "usage: synth tree <DIR> [N] | synth runs <DIR> [M] [N] | synth history <DIR> [M] [N]"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -552,7 +552,15 @@ fn detect_git(root: &Path) -> Git {
         )
         .map(|s| !s.trim().is_empty())
     });
-    Git { commit, dirty }
+    let tag = commit.as_ref().and_then(|_| {
+        command_stdout(
+            "git",
+            &["-C", &root, "describe", "--tags", "--exact-match", "HEAD"],
+        )
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+    });
+    Git { commit, dirty, tag }
 }
 
 /// The codecs measured in a run: the codec families (`zstd`, `gzip`, `lz4`)

@@ -25,7 +25,9 @@ use crate::model::{Benchmark, Cell, Run};
 use crate::order::natural_cmp;
 use crate::stats::geometric_mean;
 use crate::stats::percentiles::quantile_sorted;
-use crate::stats::significance::{bootstrap_mean_ratio, holm_bonferroni, mann_whitney, seed_from};
+use crate::stats::significance::{
+    RatioInterval, bootstrap_mean_ratio, holm_bonferroni, mann_whitney, seed_from,
+};
 
 /// Version of the JSON that `report diff --format json` writes.
 pub const DIFF_SCHEMA: u32 = 1;
@@ -380,23 +382,7 @@ fn compare_runs(
     info_reason: Option<String>,
     options: &DiffOptions,
 ) -> Result<Comparison, DiffError> {
-    let base_index = index(base)?;
-    let cand_index = index(cand)?;
-    let ids: BTreeSet<&String> = base_index.keys().chain(cand_index.keys()).collect();
-    // Natural order (`1us, 10us, 1ms`), as every renderer lists benchmarks.
-    let mut ids: Vec<&String> = ids.into_iter().collect();
-    ids.sort_by(|a, b| natural_cmp(a, b));
-    let entries = ids
-        .into_iter()
-        .map(
-            |id| match (base_index.get(id.as_str()), cand_index.get(id.as_str())) {
-                (Some(b), Some(c)) => pair(id, b, c, options),
-                (Some(b), None) => one_sided(id, b, Class::Removed),
-                (None, Some(c)) => one_sided(id, c, Class::Added),
-                (None, None) => unreachable!("every id comes from one of the runs"),
-            },
-        )
-        .collect::<Vec<_>>();
+    let entries = entries(base, cand, options, true)?;
     let run_noise = run_noise(&entries, options.min_noise_pairs);
     Ok(Comparison {
         baseline: RunRef {
@@ -416,6 +402,90 @@ fn compare_runs(
         run_noise,
         summary: Summary::default(),
     })
+}
+
+/// The entries of one pair of runs, unclassified; `intervals: false` skips
+/// the bootstrap (see [`counted_changes`]).
+fn entries(
+    base: &Run,
+    cand: &Run,
+    options: &DiffOptions,
+    intervals: bool,
+) -> Result<Vec<Entry>, DiffError> {
+    let base_index = index(base)?;
+    let cand_index = index(cand)?;
+    let ids: BTreeSet<&String> = base_index.keys().chain(cand_index.keys()).collect();
+    // Natural order (`1us, 10us, 1ms`), as every renderer lists benchmarks.
+    let mut ids: Vec<&String> = ids.into_iter().collect();
+    ids.sort_by(|a, b| natural_cmp(a, b));
+    Ok(ids
+        .into_iter()
+        .map(
+            |id| match (base_index.get(id.as_str()), cand_index.get(id.as_str())) {
+                (Some(b), Some(c)) => pair(id, b, c, options, intervals),
+                (Some(b), None) => one_sided(id, b, Class::Removed),
+                (None, Some(c)) => one_sided(id, c, Class::Added),
+                (None, None) => unreachable!("every id comes from one of the runs"),
+            },
+        )
+        .collect())
+}
+
+/// The benchmarks that `diff(&[base], &[cand], options)` classifies as
+/// [`Class::Regressed`] or [`Class::Improved`], in id order, for a long
+/// history of consecutive runs where a full diff per pair costs too much.
+///
+/// Same rules, same code: the entries, the run-to-run noise, Holm's
+/// correction and [`classify`] are `diff`'s own. Only the bootstrap interval
+/// is computed lazily: a change can count only when it is significant after
+/// correction, beyond the threshold and beyond the noise floor, and none of
+/// those needs the interval, so only such entries get one. Every other entry
+/// keeps `Unchanged` or `Noisy` provisionally and is left out.
+pub fn counted_changes(
+    base: &Run,
+    cand: &Run,
+    options: &DiffOptions,
+) -> Result<Vec<Entry>, DiffError> {
+    if !(options.threshold.is_finite() && options.threshold >= 0.0) {
+        return Err(DiffError::BadThreshold(options.threshold * 100.0));
+    }
+    let mut entries = entries(base, cand, options, false)?;
+    let noise = run_noise(&entries, options.min_noise_pairs);
+    let tested: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].p_value.is_some())
+        .collect();
+    let raw: Vec<f64> = tested
+        .iter()
+        .map(|&i| entries[i].p_value.unwrap_or(1.0))
+        .collect();
+    let floor = noise.map_or(0.0, |sigma| options.noise_z * sigma);
+    let mut counted = Vec::new();
+    for (&i, adjusted) in tested.iter().zip(holm_bonferroni(&raw)) {
+        let entry = &mut entries[i];
+        entry.p_adjusted = Some(adjusted);
+        let Some(change) = entry.change else { continue };
+        let may_count = adjusted < options.alpha
+            && change.abs() > options.threshold
+            && change.ln_1p().abs() > floor;
+        if !may_count {
+            continue;
+        }
+        let (Some(b), Some(c)) = (find_bench(base, &entry.id), find_bench(cand, &entry.id)) else {
+            continue;
+        };
+        if !set_interval(entry, b, c, options) {
+            continue;
+        }
+        classify(entry, noise, options);
+        if matches!(entry.class, Class::Regressed | Class::Improved) {
+            counted.push(entry.clone());
+        }
+    }
+    Ok(counted)
+}
+
+fn find_bench<'r>(run: &'r Run, id: &str) -> Option<&'r Benchmark> {
+    run.benchmarks.iter().find(|b| b.id.full_id() == id)
 }
 
 /// The run-to-run noise of a pair of runs, estimated from the runs themselves.
@@ -482,7 +552,17 @@ fn one_sided(id: &str, bench: &Benchmark, class: Class) -> Entry {
 
 /// Statistics of one pair; the class is provisional (noisy or unchanged)
 /// until the p-values are corrected in [`correct`].
-fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> Entry {
+///
+/// Without `interval` the bootstrap is skipped: the entry gets its p-value
+/// when the bootstrap *would* succeed (checked with one resample), so the
+/// Holm family and the run-to-run noise are the same as with it.
+fn pair(
+    id: &str,
+    base: &Benchmark,
+    cand: &Benchmark,
+    options: &DiffOptions,
+    interval: bool,
+) -> Entry {
     let b = &base.sampling.per_iteration_ns;
     let c = &cand.sampling.per_iteration_ns;
     let (tb, tc) = (base.typical.point, cand.typical.point);
@@ -522,22 +602,21 @@ fn pair(id: &str, base: &Benchmark, cand: &Benchmark, options: &DiffOptions) -> 
         return entry;
     }
     let test = mann_whitney(b, c);
-    let interval = bootstrap_mean_ratio(
+    let resamples = if interval { options.resamples } else { 1 };
+    let bootstrap = bootstrap_mean_ratio(
         b,
         c,
-        options.resamples,
+        resamples,
         options.confidence,
         seed_from(id, options.seed),
     );
-    let (Some(test), Some(interval)) = (test, interval) else {
+    let (Some(test), Some(bootstrap)) = (test, bootstrap) else {
         entry.note = Some("samples hold values that are not positive finite times".to_owned());
         return entry;
     };
-    // The bootstrap's relative spread around the sample-mean ratio, carried
-    // over to the typical-time ratio (slope or mean), so the interval is
-    // always around the change we report.
-    entry.change_lower = Some(ratio * interval.lower / interval.point - 1.0);
-    entry.change_upper = Some(ratio * interval.upper / interval.point - 1.0);
+    if interval {
+        set_bounds(&mut entry, ratio, &bootstrap);
+    }
     entry.p_value = Some(test.p_value);
     entry.class = Class::Unchanged;
     entry
@@ -560,6 +639,38 @@ fn disturbed_note(base: &Benchmark, cand: &Benchmark) -> Option<String> {
             sides.join(" and the ")
         )
     })
+}
+
+/// The bootstrap's relative spread around the sample-mean ratio, carried
+/// over to the typical-time ratio (slope or mean), so the interval is
+/// always around the change we report.
+fn set_bounds(entry: &mut Entry, ratio: f64, interval: &RatioInterval) {
+    entry.change_lower = Some(ratio * interval.lower / interval.point - 1.0);
+    entry.change_upper = Some(ratio * interval.upper / interval.point - 1.0);
+}
+
+/// The full bootstrap interval of an entry [`pair`] made without one;
+/// false when it cannot be computed.
+fn set_interval(
+    entry: &mut Entry,
+    base: &Benchmark,
+    cand: &Benchmark,
+    options: &DiffOptions,
+) -> bool {
+    let ratio = cand.typical.point / base.typical.point;
+    match bootstrap_mean_ratio(
+        &base.sampling.per_iteration_ns,
+        &cand.sampling.per_iteration_ns,
+        options.resamples,
+        options.confidence,
+        seed_from(&entry.id, options.seed),
+    ) {
+        Some(interval) => {
+            set_bounds(entry, ratio, &interval);
+            true
+        }
+        None => false,
+    }
 }
 
 /// Holm-corrects the p-values of every tested entry of `comparisons` as one

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod export;
 pub mod facts;
 pub mod format;
+pub mod history;
 pub mod html;
 pub mod ingest;
 pub mod interference;

@@ -215,6 +215,10 @@ pub struct Git {
     pub commit: Option<String>,
     /// Whether the work tree had uncommitted changes.
     pub dirty: Option<bool>,
+    /// A tag pointing exactly at `commit` (`git describe --tags --exact-match`),
+    /// when there is one: the release a run measured, for history axes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
 }
 
 /// Resources used by the bench processes of a run (`report run` only).

@@ -6,7 +6,11 @@
 //!   benchmark.json, estimates.json, sample.json, tukey.json) of N benchmarks;
 //! - [`synthetic_runs`] builds M runs x N benchmarks in memory, whose ids
 //!   start with the ids the doc-shaped tables use (see docs/ids.md), so renderers
-//!   fill every table as with real data.
+//!   fill every table as with real data;
+//! - [`synthetic_history`] builds M runs of one cell over M days, one commit
+//!   each (every tenth tagged), with lasting steps of +25 % and −20 % in a few
+//!   benchmarks, as a CI history would hold; `cpu/kernel` benchmarks carry
+//!   an `instructions` count.
 //!
 //! Everything derives from a fixed seed: the same arguments give the same
 //! bytes. `cargo run -p report --example synth` writes either to disk.
@@ -19,8 +23,8 @@ use serde_json::json;
 
 use crate::criterion;
 use crate::model::{
-    Benchmark, BenchmarkId, BuildContext, Cpu, Estimate, Os, Percentiles, Profile, Run, SCHEMA,
-    Sampling, SamplingMode, Throughput, Toolchain,
+    Benchmark, BenchmarkId, Better, BuildContext, Cpu, Estimate, Git, Metric, Os, Percentiles,
+    Profile, Run, SCHEMA, Sampling, SamplingMode, Throughput, Toolchain,
 };
 
 /// Samples per synthetic benchmark (criterion's default).
@@ -243,6 +247,72 @@ pub fn synthetic_runs(m: usize, n: usize) -> Vec<Run> {
                     machine_check: None,
                     ..BuildContext::default()
                 },
+                benchmarks,
+                resources: None,
+            }
+        })
+        .collect()
+}
+
+/// `m` runs of `n` benchmarks in one cell (1.95.0, x86_64, generic), run
+/// `k` recorded on day `k` at its own commit, every tenth tagged `v0.<k/10>.0`.
+/// Run-to-run noise is ±1 %; every seventh run, one benchmark steps
+/// by +25 % and another by −20 % for good, so `report diff` between consecutive runs
+/// counts regressions and improvements.
+pub fn synthetic_history(m: usize, n: usize) -> Vec<Run> {
+    let ids = run_ids(n);
+    let mut base = Rng(0x5eed_0003);
+    let mut levels: Vec<f64> = ids.iter().map(|_| typical_for(&mut base)).collect();
+    let template = synthetic_runs(1, 0).remove(0);
+    (0..m)
+        .map(|k| {
+            let mut rng = Rng(0x5eed_2000 + k as u64);
+            if k > 0 && k % 7 == 0 && n > 0 {
+                // Two different benchmarks: one 25 % slower, one 20 % faster.
+                let first = (rng.next_u64() as usize) % n;
+                levels[first] *= 1.25;
+                if n > 1 {
+                    let second = (first + 1 + (rng.next_u64() as usize) % (n - 1)) % n;
+                    levels[second] *= 0.8;
+                }
+            }
+            let benchmarks = ids
+                .iter()
+                .zip(&levels)
+                .enumerate()
+                .map(|(i, (id, &level))| {
+                    let typical = level * (0.99 + 0.02 * rng.unit());
+                    let mut b = synthetic_benchmark(&mut rng, id.clone(), i, typical);
+                    if id.group == "cpu/kernel" {
+                        // About 3 instructions per ns, steady across runs.
+                        let count = (level * 3.0).round();
+                        b.metrics
+                            .push(Metric::new("instructions", count, "", Better::Lower));
+                    }
+                    b
+                })
+                .collect();
+            let mut context = template.context.clone();
+            context.toolchain.release = Some("1.95.0".to_owned());
+            context.target_cpu = None;
+            // One run a day, on a calendar of 12 months of 28 days: the
+            // strings sort as the runs were made.
+            context.recorded_at = Some(format!(
+                "{}-{:02}-{:02}T12:00:00Z",
+                2026 + k / 336,
+                1 + (k / 28) % 12,
+                1 + k % 28
+            ));
+            context.git = Git {
+                commit: Some(format!("{:016x}{:024x}", Rng(k as u64).next_u64(), k)),
+                dirty: Some(false),
+                tag: (k % 10 == 0).then(|| format!("v0.{}.0", k / 10)),
+            };
+            Run {
+                schema: SCHEMA,
+                label: format!("history {k}"),
+                baseline: "new".to_owned(),
+                context,
                 benchmarks,
                 resources: None,
             }

@@ -65,6 +65,7 @@ fn context(release: &str, target_cpu: Option<&str>) -> BuildContext {
         git: Git {
             commit: Some("0123456789abcdef0123456789abcdef01234567".to_owned()),
             dirty: Some(false),
+            tag: None,
         },
         recorded_at: Some("2026-02-01T12:00:00Z".to_owned()),
         interpreter: None,

@@ -34,6 +34,9 @@ pub(crate) struct BarChart<'a> {
     pub series: Vec<Series>,
     /// Formats tick values of the value axis.
     pub format: &'a dyn Fn(f64) -> String,
+    /// Per category, the full benchmark id whose detail its band links to
+    /// (empty: no links).
+    pub links: &'a [String],
 }
 
 /// Longest category label drawn, in characters.
@@ -53,7 +56,11 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     }
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(0.0, f64::max);
-    let axis = ValueAxis::fit(lo, hi);
+    let axis = if draw::formats_binary(chart.format) {
+        ValueAxis::fit_binary(lo, hi)
+    } else {
+        ValueAxis::fit(lo, hi)
+    };
 
     let n_series = chart.series.len();
     let bar_h: i32 = if n_series <= 3 { 14 } else { 9 };
@@ -85,7 +92,8 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     let title = draw::label(&chart.title, 90);
     let axis_desc = format!("{}{}", chart.axis, axis.suffix());
 
-    draw::svg((draw::WIDTH, height), |root| {
+    let mut bands: Vec<Band> = Vec::new();
+    let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
         let mut cc = ChartBuilder::on(&main)
             .caption(&title, (draw::FONT, draw::TITLE_SIZE))
@@ -112,6 +120,9 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
             // Categories top to bottom in the given order.
             let top = (chart.categories.len() - c) as f64;
             let centre = cc.backend_coord(&(base, top - 0.5));
+            let (left, upper) = cc.backend_coord(&(base, top));
+            let (right, lower) = cc.backend_coord(&(axis.range().end, top - 1.0));
+            bands.push(((left.min(8), upper), (right, lower)));
             main.draw(&Text::new(
                 name.clone(),
                 (centre.0 - 8, centre.1),
@@ -150,6 +161,41 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
         }
         draw::draw_legend(&side, &legend, 44)?;
         Ok(())
-    })
-    .map(Some)
+    })?;
+    Ok(Some(link_bands(svg, &bands, chart.links)))
+}
+
+/// A category's band in pixels: top-left and bottom-right corners.
+type Band = ((i32, i32), (i32, i32));
+
+/// Makes each category's band (its label and bars) a link to the detail of
+/// its benchmark: a transparent rectangle on top, with the id as tooltip.
+fn link_bands(svg: String, bands: &[Band], links: &[String]) -> String {
+    if links.is_empty() {
+        return svg;
+    }
+    let Some(end) = svg.rfind("</svg>") else {
+        return svg;
+    };
+    let mut overlay = String::new();
+    for (((x0, y0), (x1, y1)), id) in bands.iter().zip(links) {
+        let href = xml_escape(&super::views::detail_href(id));
+        let id = xml_escape(&draw::label(id, usize::MAX));
+        overlay.push_str(&format!(
+            "<a href=\"{href}\"><rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\" fill=\"transparent\"><title>{id}: samples and percentiles</title></rect></a>\n",
+            (x1 - x0).max(1),
+            (y1 - y0).max(1),
+        ));
+    }
+    let mut out = svg;
+    out.insert_str(end, &overlay);
+    out
+}
+
+/// Text for an SVG attribute or element.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -129,6 +129,10 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
     let mut out = vec![trade_off(shown, &payload, runs_note.clone())?];
     let decompress_codecs = codecs(shown, decompress_group(), &payload);
     let title = format!("Decompression speed, payload {payload}");
+    let links: Vec<String> = decompress_codecs
+        .iter()
+        .map(|c| format!("compress/decompress/{c}/{payload}"))
+        .collect();
     let svg = bars::render(&BarChart {
         title: title.clone(),
         axis: "decompression speed, uncompressed bytes per second; higher is better".into(),
@@ -147,6 +151,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
             })
             .collect(),
         format: &format::decimal_bytes_rate,
+        links: &links,
     })?;
     let mut notes: Vec<String> = runs_note.into_iter().collect();
     if svg.is_none() {

@@ -222,6 +222,13 @@ pub(crate) fn padded(lo: f64, hi: f64, log: bool) -> (f64, f64) {
 pub(crate) enum ValueAxis {
     Linear(std::ops::Range<f64>),
     Log(std::ops::Range<f64>),
+    /// Bytes shown with binary prefixes: ticks at round numbers of KiB,
+    /// MiB, … (`2 MiB`, `5 MiB`), not at round numbers of bytes (which read
+    /// `2.86 MiB`, `9.54 MiB`).
+    Binary {
+        log: bool,
+        range: std::ops::Range<f64>,
+    },
 }
 
 impl ValueAxis {
@@ -236,15 +243,20 @@ impl ValueAxis {
         }
     }
 
+    /// [`Self::fit`] for byte counts shown with binary prefixes.
+    pub(crate) fn fit_binary(lo: f64, hi: f64) -> Self {
+        let log = wants_log(lo, hi);
+        let (a, b) = padded(lo, hi, log);
+        Self::Binary { log, range: a..b }
+    }
+
     pub(crate) fn is_log(&self) -> bool {
-        matches!(self, Self::Log(_))
+        matches!(self, Self::Log(_) | Self::Binary { log: true, .. })
     }
 
     /// The value bars start from: 0, or the axis' lower end on a log axis.
     pub(crate) fn base(&self) -> f64 {
-        match self {
-            Self::Linear(r) | Self::Log(r) => r.start,
-        }
+        self.range().start
     }
 
     /// " (log scale)" for axis descriptions.
@@ -258,26 +270,41 @@ impl ValueAxis {
     /// method below works on this, so no range a chart builds can make
     /// plotters or the tick code loop or overflow.
     fn safe(&self) -> Self {
-        let finite = |x: f64, fallback: f64| if x.is_finite() { x } else { fallback };
         match self {
-            Self::Linear(r) => {
-                let start = finite(r.start, 0.0);
-                let end = finite(r.end, f64::MAX);
-                Self::Linear(
-                    start..if end > start {
-                        end
-                    } else {
-                        grow(start.abs(), 2.0) + 1.0
-                    },
-                )
-            }
-            Self::Log(r) => {
-                let start = finite(r.start, f64::MIN_POSITIVE).max(f64::MIN_POSITIVE);
-                let end = finite(r.end, f64::MAX).min(f64::MAX);
-                Self::Log(start..if end > start { end } else { grow(start, 10.0) })
-            }
+            Self::Linear(r) => Self::Linear(safe_linear(r)),
+            Self::Log(r) => Self::Log(safe_log(r)),
+            Self::Binary { log, range } => Self::Binary {
+                log: *log,
+                range: if *log {
+                    safe_log(range)
+                } else {
+                    safe_linear(range)
+                },
+            },
         }
     }
+}
+
+fn finite(x: f64, fallback: f64) -> f64 {
+    if x.is_finite() { x } else { fallback }
+}
+
+/// Finite, ordered ends for a linear axis.
+fn safe_linear(r: &std::ops::Range<f64>) -> std::ops::Range<f64> {
+    let start = finite(r.start, 0.0);
+    let end = finite(r.end, f64::MAX);
+    start..if end > start {
+        end
+    } else {
+        grow(start.abs(), 2.0) + 1.0
+    }
+}
+
+/// Finite, ordered, positive ends for a log axis.
+fn safe_log(r: &std::ops::Range<f64>) -> std::ops::Range<f64> {
+    let start = finite(r.start, f64::MIN_POSITIVE).max(f64::MIN_POSITIVE);
+    let end = finite(r.end, f64::MAX).min(f64::MAX);
+    start..if end > start { end } else { grow(start, 10.0) }
 }
 
 impl Ranged for ValueAxis {
@@ -286,8 +313,16 @@ impl Ranged for ValueAxis {
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
         match &self.safe() {
-            Self::Linear(r) => RangedCoordf64::from(r.clone()).map(value, limit),
-            Self::Log(r) => {
+            Self::Linear(r)
+            | Self::Binary {
+                log: false,
+                range: r,
+            } => RangedCoordf64::from(r.clone()).map(value, limit),
+            Self::Log(r)
+            | Self::Binary {
+                log: true,
+                range: r,
+            } => {
                 let (a, b) = (r.start.ln(), r.end.ln());
                 let v = value.max(r.start * 1e-3).ln();
                 let f = (v - a) / (b - a);
@@ -299,6 +334,8 @@ impl Ranged for ValueAxis {
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
         match &self.safe() {
             Self::Linear(r) => RangedCoordf64::from(r.clone()).key_points(hint),
+            Self::Binary { .. } if hint.weight().allow_light_points() => Vec::new(),
+            Self::Binary { log, range } => binary_ticks(range, *log, hint.max_num_points()),
             Self::Log(_) if hint.weight().allow_light_points() => Vec::new(),
             Self::Log(r) => {
                 // Powers of ten, with 2 and 5 between them over about one
@@ -329,9 +366,78 @@ impl Ranged for ValueAxis {
 
     fn range(&self) -> std::ops::Range<f64> {
         match self.safe() {
-            Self::Linear(r) | Self::Log(r) => r,
+            Self::Linear(r) | Self::Log(r) | Self::Binary { range: r, .. } => r,
         }
     }
+}
+
+/// Whether `format` writes byte counts with binary prefixes (2^20 as MiB):
+/// such an axis gets [`ValueAxis::fit_binary`].
+pub(crate) fn formats_binary(format: &dyn Fn(f64) -> String) -> bool {
+    format(1048576.0).ends_with("MiB")
+}
+
+/// Ticks of a byte axis at round numbers of the prefix in use: 1, 2 or 5
+/// times a power of ten of KiB, MiB, … on a linear axis (the prefix of the
+/// axis' upper end), and 1, 2, 5, 10, 20, … (or 1, 3, 10, …, or 1, 10, 100)
+/// of each prefix on a log one, as many as fit in `max` points.
+fn binary_ticks(range: &std::ops::Range<f64>, log: bool, max: usize) -> Vec<f64> {
+    let (lo, hi) = (range.start, range.end);
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) || max == 0 {
+        return Vec::new();
+    }
+    let prefix = |v: f64| 1024f64.powi((v.max(1.0).log2() / 10.0).floor().clamp(0.0, 6.0) as i32);
+    if !log {
+        let unit = prefix(hi);
+        let raw = (hi - lo) / unit / max as f64;
+        let p = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * p)
+            .find(|s| *s >= raw)
+            .unwrap_or(10.0 * p)
+            * unit;
+        let first = (lo / step).ceil() as i64;
+        let last = (hi / step).floor() as i64;
+        return (first..=last)
+            .take(max + 1)
+            .map(|k| k as f64 * step)
+            .collect();
+    }
+    let all = |mults: &[f64]| -> Vec<f64> {
+        let mut out = Vec::new();
+        for p in 0..=6 {
+            let unit = 1024f64.powi(p);
+            for e in 0..3 {
+                for m in mults {
+                    let v = m * 10f64.powi(e) * unit;
+                    if m * 10f64.powi(e) < 1024.0 && v >= lo && v <= hi {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        out
+    };
+    // As on the other log axes: 1-2-5 over about a decade, 1-3 over up to
+    // three, else powers of ten, so wide labels never run together.
+    let decades = (hi / lo.max(f64::MIN_POSITIVE)).log10();
+    let choices: &[&[f64]] = if decades <= 1.3 {
+        &[&[1.0, 2.0, 5.0], &[1.0, 3.0], &[1.0]]
+    } else if decades <= 3.0 {
+        &[&[1.0, 3.0], &[1.0]]
+    } else {
+        &[&[1.0]]
+    };
+    for mults in choices {
+        let ticks = all(mults);
+        if ticks.len() <= max {
+            return ticks;
+        }
+    }
+    let ticks = all(&[1.0]);
+    let stride = ticks.len().div_ceil(max).max(1);
+    ticks.into_iter().step_by(stride).collect()
 }
 
 /// The runs that get a series of their own, and a note when some do not.
@@ -390,6 +496,22 @@ mod tests {
         assert!(!wants_log(1.0, 10.0));
         assert!(wants_log(1.0, 1000.0));
         assert!(!wants_log(0.0, 1000.0));
+    }
+
+    #[test]
+    fn byte_axes_tick_at_round_numbers_of_their_prefix() {
+        let mib = 1048576.0;
+        let lin = binary_ticks(&(0.0..10.0 * mib), false, 8);
+        assert_eq!(
+            lin,
+            (0..=5).map(|k| f64::from(2 * k) * mib).collect::<Vec<_>>()
+        );
+        let log = binary_ticks(&(2.0 * mib..30.0 * mib), true, 8);
+        assert_eq!(log, [2.0, 5.0, 10.0, 20.0].map(|m| m * mib));
+        let wide = binary_ticks(&(100.0..200.0 * mib), true, 6);
+        assert!(wide.len() <= 6 && wide.contains(&mib), "{wide:?}");
+        assert!(formats_binary(&crate::html::uuid::size_bytes));
+        assert!(!formats_binary(&crate::format::duration_ns));
     }
 
     #[test]

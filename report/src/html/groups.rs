@@ -81,6 +81,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
                     .collect(),
             })
             .collect();
+        let links: Vec<String> = names.iter().map(|name| full_id(group, name)).collect();
         let title = format!("{group}: time per iteration");
         let svg = bars::render(&BarChart {
             title: title.clone(),
@@ -88,6 +89,7 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
             categories: names,
             series,
             format: &format::duration_ns,
+            links: &links,
         })?;
         if svg.is_none() {
             notes.push(format!(
@@ -112,4 +114,13 @@ fn member_name(full_id: &str, group: &str) -> String {
         .filter(|rest| !rest.is_empty())
         .unwrap_or(full_id)
         .to_owned()
+}
+
+/// The benchmark id of a group member's bar (its detail link).
+fn full_id(group: &str, member: &str) -> String {
+    if member == group {
+        group.to_owned()
+    } else {
+        format!("{group}/{member}")
+    }
 }

@@ -8,20 +8,33 @@
 //! [`uuid`] (per-id cost, SQLite time and size) and [`heatmap`] (benchmarks x
 //! runs relative to a reference). [`page`] assembles the document.
 //!
+//! [`history`] draws a benchmark's typical time across the runs of a cell;
+//! [`detail`] embeds the samples each benchmark's detail view is drawn from
+//! by the page's one script (`templates/report.js`: search, sortable tables,
+//! details); [`views`] gives tables ids and short headers ([`labels`]).
+//!
 //! Invariants: nothing here does I/O; the output loads nothing (no network,
-//! no external file, no script); every name that came from a run file is
-//! escaped, by tera in the page and by plotters' SVG backend in the charts;
-//! a chart without data is replaced by a note, never drawn empty.
+//! no external file) and runs only its own script, allowed by hash
+//! ([`sha256`]); every name that came from a run file is escaped, by tera in
+//! the page, by plotters' SVG backend in the charts, for a script element in
+//! the detail JSON, and set as text by the script; a chart without data is
+//! replaced by a note, never drawn empty; without JavaScript every table and
+//! chart is still there.
 
 mod bars;
 mod compression;
+mod detail;
 mod draw;
 mod groups;
 mod heatmap;
+mod history;
+mod labels;
 mod marks;
 mod page;
 mod scaling;
+mod sha256;
 mod uuid;
+mod views;
 
 use serde::Serialize;
 

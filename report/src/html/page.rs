@@ -1,22 +1,27 @@
 //! The page: the context structs the template (`templates/report.html.tera`)
 //! is fed, and the one call that renders it.
 //!
-//! The template and its CSS are embedded (`include_str!`), so the binary needs
-//! no file at run time and the page needs nothing but itself. The template is
-//! registered under a `.html` name, which turns tera's auto-escaping on: every
-//! label, id and context value is escaped; only the chart SVGs (escaped by
-//! plotters) and the CSS (ours) are inserted with `safe`.
+//! The template, its CSS and its one script are embedded (`include_str!`),
+//! so the binary needs no file at run time and the page needs nothing but
+//! itself. The template is registered under a `.html` name, which turns
+//! tera's auto-escaping on: every label, id and context value is escaped;
+//! only the chart SVGs (escaped by plotters), the CSS and script (ours) and
+//! the detail JSON (escaped for a script element, see `detail`) are inserted
+//! with `safe`. The Content-Security-Policy allows that script by its hash
+//! and nothing else.
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::{ChartSection, HtmlError, chart_sections, reference_index};
+use super::{HtmlError, chart_sections, reference_index};
+use super::{detail, labels, sha256, views};
 use crate::facts;
 use crate::model::{BuildContext, Run};
-use crate::tables::{self, Table, TableSpec};
+use crate::tables::{self, TableSpec};
 
 const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
 const CSS: &str = include_str!("../../templates/report.css");
+const SCRIPT: &str = include_str!("../../templates/report.js");
 
 /// What the page needs besides the runs.
 #[derive(Debug, Clone, Default)]
@@ -30,21 +35,33 @@ pub struct HtmlOptions {
 #[derive(Debug, Serialize)]
 struct Page<'a> {
     css: &'a str,
+    script: &'a str,
+    /// CSP source allowing exactly `script`.
+    script_hash: String,
+    /// The detail data (`detail::DetailData`), escaped for a script element.
+    data_json: String,
     version: &'a str,
     benchmark_count: usize,
     reference: &'a str,
+    /// Set when a long history keeps the tables to the latest runs.
+    shown_note: Option<String>,
     runs: Vec<RunRow>,
-    doc_tables: Vec<Table>,
-    chart_sections: Vec<ChartSection>,
-    group_tables: Vec<Table>,
+    history: Option<views::SectionView>,
+    doc_tables: Vec<views::TableView>,
+    chart_sections: Vec<views::SectionView>,
+    group_tables: Vec<views::TableView>,
+    group_index: Vec<views::GroupLink>,
     contexts: Vec<RunContext>,
 }
 
 /// One line of the run list at the top.
 #[derive(Debug, Serialize)]
 struct RunRow {
+    /// Its build context's fragment id; empty when the page leaves it out.
     anchor: String,
     label: String,
+    /// The column-header name of the run (`labels::short_labels`).
+    short: String,
     cell: String,
     benchmarks: usize,
     recorded_at: String,
@@ -92,33 +109,79 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
         .enumerate()
         .map(|(i, r)| format!("run-{}-{}", i + 1, super::anchor(&r.label)))
         .collect();
+    let short_all = labels::short_labels(runs);
+    let history = views::history_section(runs)?;
+    // A long history keeps the tables, charts and contexts to the latest
+    // runs; the history section shows the trend over the rest.
+    let shown_index = views::table_runs(runs, reference);
+    let cut = shown_index.len() < runs.len();
+    let shown: std::borrow::Cow<'_, [Run]> = if cut {
+        std::borrow::Cow::Owned(shown_index.iter().map(|&i| runs[i].clone()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(runs)
+    };
+    let short: Vec<String> = shown_index.iter().map(|&i| short_all[i].clone()).collect();
+    let reference_shown = shown_index
+        .iter()
+        .position(|&i| i == reference)
+        .expect("the reference run is always shown");
+    let group_tables = views::group_tables(&tables::group_tables(&shown), &shown, &short);
+    let group_index = views::group_index(&group_tables, history.as_ref());
+    let data_json = detail::script_json(&detail::data(&shown, &short))
+        .map_err(|e| HtmlError::Template(format!("the detail data: {e}")))?;
     let page = Page {
         css: CSS,
+        script: SCRIPT,
+        script_hash: sha256::csp_source(SCRIPT),
+        data_json,
         version: env!("CARGO_PKG_VERSION"),
         benchmark_count: runs.iter().map(|r| r.benchmarks.len()).sum(),
         reference: &runs[reference].label,
+        shown_note: cut.then(|| {
+            format!(
+                "Tables, charts and build contexts show the latest {} of {} runs (and the reference); \
+                 the History shows how every cell moved over time.",
+                shown_index.len(),
+                runs.len()
+            )
+        }),
         runs: runs
             .iter()
+            .enumerate()
             .zip(&anchors)
-            .map(|(r, a)| RunRow {
-                anchor: a.clone(),
+            .zip(&short_all)
+            .map(|(((i, r), a), s)| RunRow {
+                anchor: if shown_index.binary_search(&i).is_ok() {
+                    a.clone()
+                } else {
+                    String::new()
+                },
                 label: r.label.clone(),
+                short: s.clone(),
                 cell: r.cell().to_string(),
                 benchmarks: r.benchmarks.len(),
                 recorded_at: or_unknown(r.context.recorded_at.as_ref()),
                 commit: commit(&r.context),
             })
             .collect(),
-        doc_tables: tables::doc_tables(runs, &options.specs),
-        chart_sections: chart_sections(runs, reference)?,
-        group_tables: tables::group_tables(runs),
-        contexts: runs
+        history,
+        doc_tables: views::doc_tables(
+            &tables::doc_tables(&shown, &options.specs),
+            &shown,
+            &short,
+        ),
+        chart_sections: chart_sections(&shown, reference_shown)?
+            .into_iter()
+            .map(views::SectionView::from)
+            .collect(),
+        group_tables,
+        group_index,
+        contexts: shown_index
             .iter()
-            .zip(&anchors)
-            .map(|(r, a)| RunContext {
-                anchor: a.clone(),
-                label: r.label.clone(),
-                rows: context_rows(r),
+            .map(|&i| RunContext {
+                anchor: anchors[i].clone(),
+                label: runs[i].label.clone(),
+                rows: context_rows(&runs[i]),
             })
             .collect(),
     };

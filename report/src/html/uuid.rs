@@ -82,6 +82,11 @@ struct Spec<'a> {
 }
 
 fn bar_chart(runs: &[Run], spec: &Spec<'_>, mut notes: Vec<String>) -> Result<Chart, String> {
+    let links: Vec<String> = spec
+        .members
+        .iter()
+        .map(|(f, v)| format!("{}/{f}/{v}", spec.group))
+        .collect();
     let svg = bars::render(&BarChart {
         title: spec.title.to_owned(),
         axis: spec.axis.to_owned(),
@@ -100,6 +105,7 @@ fn bar_chart(runs: &[Run], spec: &Spec<'_>, mut notes: Vec<String>) -> Result<Ch
             })
             .collect(),
         format: spec.format,
+        links: &links,
     })?;
     if svg.is_none() {
         notes.push(format!(

@@ -22,6 +22,8 @@ pub struct MarkdownError(#[from] tera::Error);
 struct Page {
     summary: String,
     doc_tables: Vec<Section>,
+    /// The history tables, when the runs span commits of one cell.
+    history: Option<String>,
     group_tables: Vec<Section>,
     runs_table: String,
 }
@@ -56,6 +58,7 @@ pub fn render(runs: &[Run], specs: &[TableSpec]) -> Result<String, MarkdownError
             if benchmarks == 1 { "" } else { "s" },
         ),
         doc_tables: doc_tables(runs, specs).iter().map(Section::new).collect(),
+        history: crate::render::history::history_markdown(runs),
         group_tables: group_tables(runs).iter().map(Section::new).collect(),
         runs_table: runs_table(runs),
     };

@@ -1,7 +1,9 @@
 //! Rendering runs as text: the terminal summary ([`summary`]) and the markdown
-//! report ([`markdown`]), plus choosing what to show ([`select`]). All pure
+//! report ([`markdown`]) with its history tables ([`history`]), plus choosing
+//! what to show ([`select`]). All pure
 //! functions from runs to strings; the commands read files and write output.
 
+pub mod history;
 pub mod markdown;
 pub mod select;
 pub mod summary;

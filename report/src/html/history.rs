@@ -1,0 +1,357 @@
+//! The history charts: per cell with a history and per group, one line per
+//! benchmark of its typical time across runs (oldest left), the confidence
+//! interval as a faint band, each benchmark's `instructions` count (when its
+//! runs have one) in a panel of its own below, on its own axis, and a marker
+//! where `report diff` between consecutive runs counts a regression
+//! (vermillion triangle) or an improvement (green dot); see [`crate::history`].
+//!
+//! One compact chart per group: a CI history of a thousand runs is cut to
+//! the latest [`history::MAX_POINTS`] by the history itself, and x labels are
+//! thinned to about a dozen, so a chart's size does not grow with the
+//! history and the browser draws it at once.
+
+use plotters::prelude::*;
+
+use super::draw::{self, LegendEntry, Mark, ValueAxis};
+use super::{Chart, anchor};
+use crate::format;
+use crate::history::{self, CellHistory, History};
+use crate::model::{Benchmark, Run};
+use crate::tables;
+
+/// The metric drawn on the second axis, read by name from each benchmark.
+pub(crate) const INSTRUCTIONS: &str = "instructions";
+
+/// Most lines per chart; the group's table lists every benchmark.
+const MAX_LINES: usize = 24;
+
+/// At most this many x labels per chart.
+const MAX_X_LABELS: usize = 12;
+
+const REGRESSED: RGBColor = draw::PALETTE[3];
+const IMPROVED: RGBColor = draw::PALETTE[2];
+
+/// A history chart and the group it shows (for the page's search).
+#[derive(Debug, Clone)]
+pub(crate) struct GroupHistory {
+    pub group: String,
+    pub chart: Chart,
+}
+
+/// Every history chart: cells in order, groups in the tables' order.
+pub(crate) fn charts(runs: &[Run], history: &History) -> Result<Vec<GroupHistory>, String> {
+    let mut out = Vec::new();
+    for (c, cell) in history.cells.iter().enumerate() {
+        let indexes: Vec<_> = cell
+            .runs
+            .iter()
+            .map(|&i| history::index(&runs[i]))
+            .collect();
+        // Groups and their members, in the tables' order.
+        let mut groups: std::collections::BTreeMap<(usize, String), Vec<String>> =
+            Default::default();
+        for index in &indexes {
+            for (id, b) in index {
+                let members = groups
+                    .entry((tables::suite_rank(b.id.suite()), b.id.group.clone()))
+                    .or_default();
+                if !members.contains(id) {
+                    members.push(id.clone());
+                }
+            }
+        }
+        for ((_, group), mut ids) in groups {
+            ids.sort_by(|a, b| tables::natural_cmp(a, b));
+            let mut notes = Vec::new();
+            if cell.left_out > 0 {
+                notes.push(format!(
+                    "The latest {} of {} runs of this cell; older ones are left out.",
+                    cell.runs.len(),
+                    cell.runs.len() + cell.left_out
+                ));
+            }
+            if ids.len() > MAX_LINES {
+                notes.push(format!(
+                    "The first {MAX_LINES} of {} benchmarks; the group's table lists all.",
+                    ids.len()
+                ));
+                ids.truncate(MAX_LINES);
+            }
+            let title = if history.cells.len() > 1 {
+                format!("{group} over time · {}", cell.cell)
+            } else {
+                format!("{group} over time")
+            };
+            let lines: Vec<Line<'_>> = ids
+                .iter()
+                .map(|id| Line {
+                    name: id
+                        .strip_prefix(&group)
+                        .unwrap_or(id)
+                        .trim_start_matches('/'),
+                    id,
+                    points: indexes.iter().map(|ix| ix.get(id).copied()).collect(),
+                })
+                .collect();
+            let marked = marker_count(cell, &ids);
+            if marked > 0 {
+                notes.push(format!(
+                    "{marked} change{} between consecutive runs that report diff counts.",
+                    if marked == 1 { "" } else { "s" }
+                ));
+            }
+            let svg = render(&title, cell, &lines)?;
+            out.push(GroupHistory {
+                group: group.clone(),
+                chart: Chart {
+                    id: format!("history-{}-{}", c + 1, anchor(&group)),
+                    title,
+                    svg,
+                    notes,
+                },
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One benchmark across the cell's runs.
+struct Line<'a> {
+    /// Within the group (`rayon/4`).
+    name: &'a str,
+    id: &'a str,
+    points: Vec<Option<&'a Benchmark>>,
+}
+
+fn marker_count(cell: &CellHistory, ids: &[String]) -> usize {
+    (0..cell.runs.len())
+        .map(|k| {
+            ids.iter()
+                .filter(|id| cell.class_at(k, id).is_some())
+                .count()
+        })
+        .sum()
+}
+
+fn instructions(b: &Benchmark) -> Option<f64> {
+    b.metrics
+        .iter()
+        .find(|m| m.name == INSTRUCTIONS)
+        .and_then(|m| draw::positive(m.value))
+}
+
+/// Runs of consecutive present points as (x, lower, upper), for the bands.
+fn segments(values: impl Iterator<Item = Option<(f64, f64)>>) -> Vec<Vec<(f64, f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new()];
+    for (x, v) in values.enumerate() {
+        match v {
+            Some((lo, hi)) => out
+                .last_mut()
+                .expect("never empty")
+                .push((x as f64, lo, hi)),
+            None => out.push(Vec::new()),
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// A value axis for a history: log when the values span orders of
+/// magnitude, else linear around them (not from zero: a history is about
+/// how values move, and a 5 % step must show).
+fn history_axis(values: &[f64]) -> ValueAxis {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    if draw::wants_log(lo, hi) {
+        ValueAxis::fit(lo, hi)
+    } else {
+        let pad = ((hi - lo) * 0.15).max(hi * 0.02);
+        ValueAxis::Linear((lo - pad).max(0.0)..hi + pad)
+    }
+}
+
+/// The (x, value) points of one line, `None` where a run lacks it.
+fn points(line: &Line<'_>, value: impl Fn(&Benchmark) -> Option<f64>) -> Vec<Option<(f64, f64)>> {
+    line.points
+        .iter()
+        .enumerate()
+        .map(|(x, b)| b.and_then(&value).map(|v| (x as f64, v)))
+        .collect()
+}
+
+fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<String>, String> {
+    let n = cell.runs.len();
+    let times: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.points.iter().flatten())
+        .flat_map(|b| [b.typical.point, b.typical.lower, b.typical.upper])
+        .filter_map(draw::positive)
+        .collect();
+    if times.is_empty() || n < 2 {
+        return Ok(None);
+    }
+    let axis = history_axis(&times);
+    let counts: Vec<f64> = lines
+        .iter()
+        .flat_map(|l| l.points.iter().flatten())
+        .filter_map(|b| instructions(b))
+        .collect();
+    let second = (!counts.is_empty()).then(|| history_axis(&counts));
+
+    let mut legend: Vec<LegendEntry> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LegendEntry {
+            text: draw::label(l.name, 28),
+            colour: draw::colour(i),
+            mark: Mark::Line,
+        })
+        .collect();
+    legend.push(LegendEntry {
+        text: "regressed (report diff)".into(),
+        colour: REGRESSED,
+        mark: Mark::Triangle,
+    });
+    legend.push(LegendEntry {
+        text: "improved (report diff)".into(),
+        colour: IMPROVED,
+        mark: Mark::Dot,
+    });
+    let legend_w = draw::legend_width(&legend);
+    const TIME_H: u32 = 380;
+    const COUNT_H: u32 = 200;
+    let plots_h = TIME_H + if second.is_some() { COUNT_H } else { 0 };
+    let height = plots_h.max(60 + 22 * legend.len() as u32);
+    let step = n.div_ceil(MAX_X_LABELS).max(1);
+    let y_desc = format!("time per iteration{}", axis.suffix());
+    let title = draw::label(title, 80);
+    let x_range = -0.5..(n as f64 - 0.5);
+    let labelled: Vec<usize> = (0..n)
+        .filter(|k| (k % step == 0 && n - 1 - k >= step) || *k == n - 1)
+        .collect();
+
+    let svg = draw::svg((draw::WIDTH, height), |root| {
+        let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
+        let (top, bottom) = main.split_vertically(TIME_H);
+        let mut cc = ChartBuilder::on(&top)
+            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x_range.clone(), axis.clone())?;
+        cc.configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(8)
+            .y_label_formatter(&|v| draw::tick(&format::duration_ns(*v)))
+            .y_desc(y_desc.as_str())
+            .label_style((draw::FONT, draw::TICK_SIZE))
+            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(240, 240, 240))
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()?;
+        // x labels: the release tag or short commit of every `step`-th run
+        // and of the latest.
+        let base = axis.range().start;
+        for &k in &labelled {
+            let at = cc.backend_coord(&(k as f64, base));
+            top.draw(&Text::new(
+                draw::label(&cell.labels[k], 12),
+                (at.0, at.1 + 16),
+                draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_center()),
+            ))?;
+            top.draw(&PathElement::new(
+                vec![(at.0, at.1), (at.0, at.1 + 5)],
+                BLACK.stroke_width(1),
+            ))?;
+        }
+
+        for (i, line) in lines.iter().enumerate() {
+            let colour = draw::colour(i);
+            let values = line.points.iter().map(|b| {
+                b.filter(|b| draw::positive(b.typical.point).is_some())
+                    .map(|b| {
+                        (
+                            b.typical.lower.min(b.typical.point),
+                            b.typical.upper.max(b.typical.point),
+                        )
+                    })
+            });
+            for segment in segments(values) {
+                let mut band: Vec<(f64, f64)> = segment.iter().map(|&(x, _, hi)| (x, hi)).collect();
+                band.extend(segment.iter().rev().map(|&(x, lo, _)| (x, lo.max(base))));
+                cc.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12))))?;
+            }
+            let points = points(line, |b| draw::positive(b.typical.point));
+            for run in points.split(Option::is_none) {
+                let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
+                if run.len() == 1 {
+                    cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
+                } else if !run.is_empty() {
+                    cc.draw_series(std::iter::once(PathElement::new(
+                        run,
+                        colour.stroke_width(2),
+                    )))?;
+                }
+            }
+            for (k, p) in points.iter().enumerate() {
+                let (Some(p), Some(change)) = (p, cell.class_at(k, line.id)) else {
+                    continue;
+                };
+                if change.change > 0.0 {
+                    cc.draw_series(std::iter::once(TriangleMarker::new(
+                        *p,
+                        7,
+                        REGRESSED.filled(),
+                    )))?;
+                } else {
+                    cc.draw_series(std::iter::once(Circle::new(*p, 5, IMPROVED.filled())))?;
+                    cc.draw_series(std::iter::once(Circle::new(*p, 5, BLACK.stroke_width(1))))?;
+                }
+            }
+        }
+
+        if let Some(second) = &second {
+            // Instruction counts on their own axis, in a panel below that
+            // shares the runs' x positions.
+            let desc = format!("instructions{}", second.suffix());
+            let mut cc = ChartBuilder::on(&bottom)
+                .margin(12)
+                .margin_top(4)
+                .x_label_area_size(16)
+                .y_label_area_size(90)
+                .build_cartesian_2d(x_range.clone(), second.clone())?;
+            cc.configure_mesh()
+                .disable_x_mesh()
+                .x_labels(0)
+                .y_labels(4)
+                .y_label_formatter(&|v| draw::tick(&format::per_second(*v)))
+                .y_desc(desc.as_str())
+                .label_style((draw::FONT, draw::TICK_SIZE))
+                .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
+                .max_light_lines(1)
+                .light_line_style(RGBColor(240, 240, 240))
+                .bold_line_style(RGBColor(215, 215, 215))
+                .draw()?;
+            for (i, line) in lines.iter().enumerate() {
+                let colour = draw::colour(i);
+                let points = points(line, instructions);
+                for run in points.split(Option::is_none) {
+                    let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
+                    if run.len() == 1 {
+                        cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
+                    } else if !run.is_empty() {
+                        cc.draw_series(std::iter::once(PathElement::new(
+                            run,
+                            colour.stroke_width(2),
+                        )))?;
+                    }
+                }
+            }
+        }
+        draw::draw_legend(&side, &legend, 44)?;
+        Ok(())
+    })?;
+    Ok(Some(svg))
+}
