@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod context;
 pub mod criterion;
 pub mod diff;

@@ -278,7 +278,7 @@ fn record(
 }
 
 /// Whether criterion wrote this benchmark's `new/` data at or after `since`.
-fn written_since(bench_dir: &Path, since: SystemTime) -> bool {
+pub(crate) fn written_since(bench_dir: &Path, since: SystemTime) -> bool {
     ["estimates.json", "sample.json", "benchmark.json"]
         .iter()
         .filter_map(|f| fs::metadata(bench_dir.join("new").join(f)).ok())
@@ -288,7 +288,7 @@ fn written_since(bench_dir: &Path, since: SystemTime) -> bool {
 
 /// Writes the run to its default path, or `-2`, `-3`… beside it when that
 /// file exists: another run's results are never replaced.
-fn write_new_run(results: &Path, run: &Run) -> anyhow::Result<PathBuf> {
+pub(crate) fn write_new_run(results: &Path, run: &Run) -> anyhow::Result<PathBuf> {
     let first = store::default_run_path(results, run);
     for n in 1..100 {
         let path = if n == 1 {
