@@ -207,7 +207,7 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 30)]
     pub max_rounds: usize,
     /// Benchmarks measured by one process per side and round.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 4)]
     pub batch_size: usize,
     /// Criterion warm-up per benchmark and round, seconds.
     #[arg(long, default_value_t = 0.1)]

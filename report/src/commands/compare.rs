@@ -86,7 +86,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         total += n * unit;
         number.clear();
     }
-    if !number.is_empty() || !(total.is_finite() && total > 0.0) {
+    if !(number.is_empty() && total.is_finite() && total > 0.0) {
         return Err(bad());
     }
     Ok(Duration::from_secs_f64(total))

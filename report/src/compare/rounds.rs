@@ -147,7 +147,7 @@ pub fn run(
                     processes,
                 });
             }
-            let order = if rounds_of_batch[b] % 2 == 0 {
+            let order = if rounds_of_batch[b].is_multiple_of(2) {
                 [Side::Baseline, Side::Candidate]
             } else {
                 [Side::Candidate, Side::Baseline]

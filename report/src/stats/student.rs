@@ -34,7 +34,7 @@ pub fn two_sided_p(t: f64, df: f64) -> f64 {
 
 /// The `p`-quantile of Student's t with `df` degrees of freedom, `p` in (0, 1).
 pub fn quantile(p: f64, df: f64) -> f64 {
-    if !(p > 0.0 && p < 1.0) || !(df.is_finite() && df > 0.0) {
+    if !(p > 0.0 && p < 1.0 && df.is_finite() && df > 0.0) {
         return f64::NAN;
     }
     if p < 0.5 {
