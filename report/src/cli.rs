@@ -28,6 +28,8 @@ pub enum Command {
     Run(RunArgs),
     /// Compare baseline runs with candidate runs and classify each change.
     Diff(DiffArgs),
+    /// Measure two builds side by side in interleaved A B B A rounds (git revisions, or two cells).
+    Compare(CompareArgs),
     /// Export runs for existing dashboards (Bencher BMF, github-action-benchmark).
     Export(ExportArgs),
 }
@@ -197,6 +199,66 @@ pub struct DiffArgs {
     /// Replace an existing output file that `report` did not write (never a run file).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Baseline: a git revision (or a folder holding a checkout). With two
+    /// --toolchain or --target-cpu values: the source of both sides (default:
+    /// the working tree).
+    pub base: Option<String>,
+    /// Candidate: a git revision or a folder (default: the working tree).
+    pub candidate: Option<String>,
+    /// One toolchain for both sides, or two (baseline,candidate) to compare toolchains.
+    #[arg(long, value_delimiter = ',')]
+    pub toolchain: Vec<String>,
+    /// One `-C target-cpu` for both sides, or two (baseline,candidate).
+    #[arg(long = "target-cpu", value_delimiter = ',')]
+    pub target_cpu: Vec<String>,
+    /// Bench crates to compare (default: all).
+    #[arg(short = 'p', long = "package")]
+    pub packages: Vec<String>,
+    /// Only benchmarks matching this regular expression (criterion's filter).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Smallest change, in percent, that can count as a regression or improvement.
+    #[arg(long, default_value_t = 2.0)]
+    pub threshold: f64,
+    /// Measuring time at most (`90s`, `10m`, `1h30m`); builds are not counted.
+    #[arg(long, default_value = "10m")]
+    pub budget: String,
+    /// Rounds every benchmark gets before any is judged.
+    #[arg(long, default_value_t = 6)]
+    pub min_rounds: usize,
+    /// Rounds no benchmark goes beyond.
+    #[arg(long, default_value_t = 30)]
+    pub max_rounds: usize,
+    /// Benchmarks measured by one process per side and round.
+    #[arg(long, default_value_t = 4)]
+    pub batch_size: usize,
+    /// Criterion warm-up per benchmark and round, seconds.
+    #[arg(long, default_value_t = 0.1)]
+    pub warm_up_time: f64,
+    /// Criterion measurement per benchmark and round, seconds.
+    #[arg(long, default_value_t = 0.3)]
+    pub measurement_time: f64,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with status 1 when a significant regression beyond the threshold is found.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// Output file; `-` or absent writes to stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Label prefix for the two run files.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Folder for the run files of both sides (default: results).
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    /// No progress lines.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod context;
 pub mod criterion;
 pub mod diff;

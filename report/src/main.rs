@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Html(args) => commands::html::run(args),
         Command::Run(args) => commands::run::run(args),
         Command::Diff(args) => commands::diff::run(args),
+        Command::Compare(args) => commands::compare::run(args),
         Command::Export(args) => commands::export::run(args),
     };
     match result {

@@ -2,6 +2,7 @@
 //! file and process I/O, and call the pure library code. Each returns the exit
 //! code (for example `diff --fail-on-regression` returns 1 on a regression).
 
+pub mod compare;
 pub mod diff;
 pub mod export;
 pub mod html;

@@ -340,7 +340,7 @@ fn record(
 
 /// Writes the run to its default path, or `-2`, `-3`… beside it when that
 /// file exists: another run's results are never replaced.
-fn write_new_run(results: &Path, run: &Run) -> anyhow::Result<PathBuf> {
+pub(crate) fn write_new_run(results: &Path, run: &Run) -> anyhow::Result<PathBuf> {
     let path = store::default_run_path(results, run);
     let written = store::write_run_to(&Output::File(path), run, Policy::NumberedSibling)?;
     Ok(written.expect("a file output writes a file"))

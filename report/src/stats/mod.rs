@@ -2,6 +2,7 @@
 
 pub mod percentiles;
 pub mod significance;
+pub mod student;
 
 /// Geometric mean of strictly positive, finite values; `None` when `xs` is
 /// empty or holds a value that has no logarithm (zero, negative, NaN, infinite).
