@@ -351,7 +351,7 @@ impl RunSummary {
             return "interference: unknown (not sampled)".to_owned();
         }
         let mut s = format!(
-            "interference: other processes took {:.2} cores on average while benchmarks ran              (at most {:.2}; steal {:.2}); {} of {} benchmark{} disturbed",
+            "interference: other processes took {:.2} cores on average while benchmarks ran (at most {:.2}; steal {:.2}); {} of {} benchmark{} disturbed",
             self.mean_others_cores,
             self.max_others_cores,
             self.mean_steal_cores,

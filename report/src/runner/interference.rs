@@ -81,7 +81,13 @@ pub struct Watch {
     pub results: BTreeMap<String, Interference>,
     /// The machine check before the first cell, for the run's context.
     pub machine_check: Option<MachineCheck>,
+    /// The latest snapshot: a benchmark's end and the next one's start come
+    /// a few milliseconds apart and share it.
+    last: Option<(Snapshot, Instant)>,
 }
+
+/// Snapshots younger than this are reused rather than read again.
+const REUSE: Duration = Duration::from_millis(20);
 
 impl Watch {
     pub fn new(settings: WatchSettings, machine_check: Option<MachineCheck>) -> Self {
@@ -90,6 +96,7 @@ impl Watch {
             machine_check,
             root: std::process::id(),
             pending: BTreeMap::new(),
+            last: None,
             results: BTreeMap::new(),
         }
     }
@@ -99,9 +106,18 @@ impl Watch {
         if !self.settings.sample || self.pending.contains_key(id) {
             return;
         }
-        if let Some(s) = snapshot(self.root) {
+        if let Some(s) = self.snapshot() {
             self.pending.insert(id.to_owned(), (s, Instant::now()));
         }
+    }
+
+    fn snapshot(&mut self) -> Option<Snapshot> {
+        if let Some((s, _)) = self.last.filter(|(_, at)| at.elapsed() < REUSE) {
+            return Some(s);
+        }
+        let s = snapshot(self.root)?;
+        self.last = Some((s, Instant::now()));
+        Some(s)
     }
 
     /// Criterion printed `id`'s result.
@@ -109,7 +125,8 @@ impl Watch {
         let Some((start, at)) = self.pending.remove(id) else {
             return;
         };
-        let Some(end) = snapshot(self.root) else {
+        self.last = None; // the end must be read now, not reused
+        let Some(end) = self.snapshot() else {
             return;
         };
         let Some(w) = rule::window(&start, &end) else {
