@@ -751,6 +751,7 @@ fn the_page_works_in_a_browser_as_a_person_uses_it() {
     let html_path = shots.canonicalize().unwrap().join("history-report.html");
     std::fs::write(&html_path, &page).unwrap();
     let output = Command::new("node")
+        .env("CHROMIUM", chromium_path())
         .arg(browser_dir.join("check.mjs"))
         .arg(&html_path)
         .arg(&shots)
@@ -767,4 +768,21 @@ fn the_page_works_in_a_browser_as_a_person_uses_it() {
     assert!(result["rows_after"].as_u64().unwrap() < result["rows_before"].as_u64().unwrap());
     assert!(result["detail"]["dots"].as_u64().unwrap() >= 10, "{stdout}");
     eprintln!("screenshots: {}", shots.display());
+}
+
+/// The `chromium` the other browser tests run, as a path for Playwright
+/// (CI puts a wrapper of that name on PATH).
+fn chromium_path() -> PathBuf {
+    let names: &[&str] = if cfg!(windows) {
+        &["chromium.exe", "chromium"]
+    } else {
+        &["chromium"]
+    };
+    std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
