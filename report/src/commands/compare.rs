@@ -578,3 +578,21 @@ fn measure_sides(
     let regressions = report.regressions().count();
     Ok((report, regressions))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_read_as_durations() {
+        let s = |x: f64| Ok(Duration::from_secs_f64(x));
+        assert_eq!(parse_duration("90"), s(90.0));
+        assert_eq!(parse_duration("90s"), s(90.0));
+        assert_eq!(parse_duration("10m"), s(600.0));
+        assert_eq!(parse_duration("1h30m"), s(5400.0));
+        assert_eq!(parse_duration("2.5m"), s(150.0));
+        for bad in ["", "soon", "m", "5x", "0", "-3", "10m5"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}
