@@ -48,6 +48,10 @@ pub struct IngestArgs {
     /// Overwrite an existing run file.
     #[arg(long)]
     pub force: bool,
+    /// gungraun's output directory (usually target/gungraun): adds its
+    /// instruction counts to the benchmarks with the same ids.
+    #[arg(long, value_name = "DIR")]
+    pub instructions: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +142,10 @@ pub struct RunArgs {
     /// Plain progress lines only.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also count instructions (gungraun under valgrind) for the crates with
+    /// an instruction harness, into the same run files.
+    #[arg(long)]
+    pub instructions: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,9 +170,15 @@ pub struct DiffArgs {
     /// two runs (robust spread of all their changes); 0 turns the floor off.
     #[arg(long, default_value_t = 4.0)]
     pub noise_z: f64,
+    /// Instruction channel: smallest change of an instruction count, in
+    /// percent, that counts (counts are deterministic: no sample test).
+    #[arg(long, default_value_t = crate::diff::instructions::DEFAULT_THRESHOLD_PCT)]
+    pub instructions_threshold: f64,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Exit with status 1 when a significant regression beyond the threshold is found.
+    /// Exit with status 1 when a significant regression beyond the threshold
+    /// is found, on either channel (wall time, or instruction counts beyond
+    /// --instructions-threshold).
     #[arg(long)]
     pub fail_on_regression: bool,
     /// Output file; `-` or absent writes to stdout.

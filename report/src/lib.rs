@@ -13,6 +13,7 @@ pub mod criterion;
 pub mod diff;
 pub mod export;
 pub mod format;
+pub mod gungraun;
 pub mod html;
 pub mod ingest;
 pub mod model;

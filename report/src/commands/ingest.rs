@@ -44,6 +44,19 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
     for warning in &ingested.warnings {
         eprintln!("warning: {warning}");
     }
+    let mut ingested = ingested;
+    if let Some(dir) = &args.instructions {
+        let attached = crate::gungraun::add_to_run(&mut ingested.run, dir, None)
+            .map_err(anyhow::Error::msg)?;
+        for warning in attached.all_warnings() {
+            eprintln!("warning: {warning}");
+        }
+        eprintln!(
+            "instruction counts for {} benchmarks from {}",
+            attached.attached,
+            dir.display()
+        );
+    }
     let run = &ingested.run;
     match &args.output {
         Some(path) if path == Path::new("-") => {

@@ -174,6 +174,17 @@ impl CellJob<'_> {
         )
     }
 
+    /// `cargo bench` of `krate`'s own `benches` with `after` behind `--`
+    /// (the instruction pass, `super::instructions`, uses it).
+    pub fn bench_invocation_for(
+        &self,
+        paths: &CellPaths,
+        krate: &BenchCrate,
+        after: &[String],
+    ) -> Invocation {
+        self.invocation(paths, self.cargo_args(&[krate], &[], after))
+    }
+
     /// Runs the cell. `expected_total` is updated with this cell's benchmark
     /// count once it is known (for progress across cells).
     pub fn run(&self, progress: &mut Progress) -> io::Result<CellOutcome> {

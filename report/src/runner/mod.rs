@@ -27,6 +27,7 @@
 
 pub mod cell;
 pub mod execute;
+pub mod instructions;
 pub mod interrupt;
 pub mod plan;
 pub mod process;
