@@ -20,9 +20,15 @@
 //! Run: `report run -p bench-uuid --instructions`, or by hand with
 //! `gungraun-runner` on `PATH`: `cargo bench -p bench-uuid --bench instructions`.
 
+// gungraun's macros expand to paths the workspace's `unused_qualifications`
+// lint flags; the code they generate is not ours to change.
+#![allow(unused_qualifications)]
+
 use std::hint::black_box;
 
-use bench_uuid::{generate, text};
+// The benchmark functions are named after the questions (`generate`, `text`),
+// so the modules of the same names are imported under other names.
+use bench_uuid::{generate as gen_ids, text as text_forms};
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use uuid::Uuid;
 
@@ -41,13 +47,13 @@ fn parts(id: &str) -> Vec<&str> {
 fn generate_setup(id: &str) -> (Fill, Vec<Uuid>) {
     let variant = parts(id)[2];
     let fill: Fill = match variant {
-        "v4" => generate::fill_v4,
-        "now_v7" => generate::fill_now_v7,
-        "new_v7-nocontext" => generate::fill_new_v7_nocontext,
-        "v7-ours" => generate::fill_v7_ours,
-        "v7-ours-exact-clock" => generate::fill_v7_ours_exact_clock,
+        "v4" => gen_ids::fill_v4,
+        "now_v7" => gen_ids::fill_now_v7,
+        "new_v7-nocontext" => gen_ids::fill_new_v7_nocontext,
+        "v7-ours" => gen_ids::fill_v7_ours,
+        "v7-ours-exact-clock" => gen_ids::fill_v7_ours_exact_clock,
         "v4-os-rng" => |out: &mut [Uuid]| {
-            generate::fill_v4_os_rng(out).expect("OS random generator");
+            gen_ids::fill_v4_os_rng(out).expect("OS random generator");
         },
         other => panic!("{id}: unknown generator '{other}'"),
     };
@@ -81,24 +87,24 @@ struct TextCase {
 
 fn text_setup(id: &str) -> TextCase {
     let op: fn(&mut TextCase) = match parts(id)[2] {
-        "format" => |c| text::format_hyphenated(black_box(&c.ids), &mut c.out),
+        "format" => |c| text_forms::format_hyphenated(black_box(&c.ids), &mut c.out),
         "parse" => |c| {
-            text::parse_hyphenated(black_box(&c.formatted), &mut c.parsed)
+            text_forms::parse_hyphenated(black_box(&c.formatted), &mut c.parsed)
                 .expect("ids we formatted");
         },
         "v7-timestamp" => |c| {
-            black_box(text::v7_millis_sum(black_box(&c.ids)).expect("v7 ids"));
+            black_box(text_forms::v7_millis_sum(black_box(&c.ids)).expect("v7 ids"));
         },
         other => panic!("{id}: unknown text benchmark '{other}'"),
     };
     let ids: Vec<Uuid> = (0..BATCH).map(|_| Uuid::now_v7()).collect();
-    let mut formatted = Vec::with_capacity(BATCH * text::HYPHENATED_LEN);
-    text::format_hyphenated(&ids, &mut formatted);
+    let mut formatted = Vec::with_capacity(BATCH * text_forms::HYPHENATED_LEN);
+    text_forms::format_hyphenated(&ids, &mut formatted);
     TextCase {
         op,
         ids,
         formatted,
-        out: Vec::with_capacity(BATCH * text::HYPHENATED_LEN),
+        out: Vec::with_capacity(BATCH * text_forms::HYPHENATED_LEN),
         parsed: Vec::with_capacity(BATCH),
     }
 }

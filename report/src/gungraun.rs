@@ -11,16 +11,22 @@
 //! `l1_hits`, `ll_hits`, `ram_hits` and `estimated_cycles`.
 //!
 //! # How a summary finds its criterion benchmark
-//! The bench crates' `benches/instructions.rs` give every benchmark one
-//! argument, the criterion id as a string literal, passed to a setup
-//! function: `#[bench::v4_1000(args = ("uuid/generate/v4/1000"), setup = s)]`.
-//! gungraun records that call in the summary's `description`
-//! (`s("uuid/generate/v4/1000")`). The id is read from there, and checked
-//! against gungraun's own names, which the harness derives from it: the
-//! function is the question and the bench id is variant and parameter, each
-//! with every character outside `[A-Za-z0-9]` replaced by `_`
-//! (`generate`, `v4_1000`). A summary that fails either check is skipped
-//! with a warning naming the file, never attached to a guessed benchmark.
+//! gungraun's names are Rust identifiers, so the bench crates'
+//! `benches/instructions.rs` derive them from the criterion id
+//! `suite/question/variant/parameter`, each part with every character
+//! outside `[A-Za-z0-9]` replaced by `_` ([`identifier`]): the group is
+//! `<suite>_...`, the function is the question, the bench id is
+//! `<variant>_<parameter>` (`uuid/generate/v4/1000` is group
+//! `uuid_generate`, function `generate`, id `v4_1000`). That key is matched
+//! against the keys of the run's criterion benchmarks; two criterion ids
+//! with the same key are ambiguous and get no counts (with a warning).
+//!
+//! Each benchmark's only argument is also the criterion id as a string
+//! literal (`#[bench::v4_1000(args = ("uuid/generate/v4/1000"), setup = s)]`),
+//! which gungraun writes into the summary's `description`. gungraun calls
+//! that field unstable and truncates it unless told not to (`report run`
+//! passes `--truncate-description=no`), so it is only a cross-check: when
+//! it holds a whole id, that id must be the matched one.
 //!
 //! # Instruction-only ids
 //! A summary whose id has no criterion benchmark in the run is not added:
@@ -39,7 +45,7 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
-use crate::model::{Benchmark, Better, Metric};
+use crate::model::{Benchmark, BenchmarkId, Better, Metric};
 
 /// The file gungraun writes per benchmark with `--save-summary=json`.
 pub const SUMMARY_FILE: &str = "summary.json";
@@ -72,8 +78,11 @@ const MAX_DEPTH: usize = 16;
 /// The counts of one benchmark.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Counts {
-    /// The criterion id (`suite/question/variant/parameter`).
-    pub id: String,
+    /// `<suite>::<function>::<bench id>`, as [`key_of`] makes it from a
+    /// criterion id.
+    pub key: String,
+    /// The criterion id the description states, when it holds a whole one.
+    pub stated_id: Option<String>,
     /// The summary file it came from.
     pub source: PathBuf,
     pub metrics: Vec<Metric>,
@@ -84,6 +93,7 @@ pub struct Counts {
 #[derive(Debug, Deserialize)]
 struct SummaryFile {
     version: String,
+    group: String,
     function_name: String,
     #[serde(default)]
     id: Option<String>,
@@ -141,16 +151,22 @@ pub fn parse_summary(text: &str, path: &Path) -> Result<Counts, String> {
             SUPPORTED_VERSIONS.join(" or v")
         ));
     }
-    let id = criterion_id(file.description.as_deref()).ok_or_else(|| {
-        format!(
-            "{at}: no criterion id in its description {:?} (expected the benchmark's \
-             argument to be the criterion id as a string literal, e.g. \
-             setup(\"uuid/generate/v4/1000\"))",
-            file.description.as_deref().unwrap_or("")
-        )
-    })?;
-    check_names(&id, &file.function_name, file.id.as_deref())
-        .map_err(|why| format!("{at}: {why}"))?;
+    let bench_id = file
+        .id
+        .as_deref()
+        .ok_or_else(|| format!("{at}: no bench id (expected #[bench::<variant>_<parameter>])"))?;
+    let suite = file
+        .group
+        .split_once('_')
+        .map(|(suite, _)| suite)
+        .ok_or_else(|| {
+            format!(
+                "{at}: group '{}' does not start with '<suite>_' (e.g. uuid_generate)",
+                file.group
+            )
+        })?;
+    let key = format!("{suite}::{}::{bench_id}", file.function_name);
+    let stated_id = stated_id(file.description.as_deref());
     let callgrind = file
         .profiles
         .iter()
@@ -182,14 +198,16 @@ pub fn parse_summary(text: &str, path: &Path) -> Result<Counts, String> {
         ));
     }
     Ok(Counts {
-        id,
+        key,
+        stated_id,
         source: path.to_owned(),
         metrics,
     })
 }
 
-/// The string literal in `setup("suite/question/variant/parameter")`.
-fn criterion_id(description: Option<&str>) -> Option<String> {
+/// The string literal in `(setup("suite/question/variant/parameter"))`;
+/// `None` when there is none or gungraun truncated it (`...`).
+fn stated_id(description: Option<&str>) -> Option<String> {
     let d = description?;
     let start = d.find('"')? + 1;
     let len = d[start..].find('"')?;
@@ -204,27 +222,20 @@ pub fn identifier(part: &str) -> String {
         .collect()
 }
 
-/// The harness convention: function = question, bench id = variant_parameter.
-fn check_names(id: &str, function: &str, bench_id: Option<&str>) -> Result<(), String> {
-    let parts: Vec<&str> = id.split('/').collect();
-    let (question, rest) = match parts.as_slice() {
-        [_, question, rest @ ..] => (*question, rest),
-        _ => return Err(format!("criterion id '{id}' has no question part")),
-    };
-    let expected_fn = identifier(question);
-    let expected_id = rest
-        .iter()
-        .map(|p| identifier(p))
-        .collect::<Vec<_>>()
-        .join("_");
-    if function != expected_fn || bench_id.unwrap_or("") != expected_id {
-        return Err(format!(
-            "gungraun names '{function}' / '{}' do not match criterion id '{id}' \
-             (expected '{expected_fn}' / '{expected_id}')",
-            bench_id.unwrap_or("")
-        ));
+/// `<suite>::<question>::<variant>_<parameter>` of a criterion id, each part
+/// an [`identifier`]; `None` for ids without a question or variant.
+pub fn key_of(id: &BenchmarkId) -> Option<String> {
+    let (suite, question) = id.group.split_once('/')?;
+    let mut bench = identifier(id.function.as_deref()?);
+    if let Some(value) = &id.value {
+        bench.push('_');
+        bench.push_str(&identifier(value));
     }
-    Ok(())
+    Some(format!(
+        "{}::{}::{bench}",
+        identifier(suite),
+        identifier(question)
+    ))
 }
 
 /// Every `summary.json` below `dir` (symbolic links not followed), sorted by
@@ -278,37 +289,53 @@ pub fn read_dir(dir: &Path, since: Option<SystemTime>) -> (Vec<Counts>, Vec<Stri
 pub struct Attached {
     /// Benchmarks that received counts.
     pub attached: usize,
-    /// Counts with no criterion benchmark in the run: (criterion id, file).
+    /// Counts with no criterion benchmark in the run: (criterion id when the
+    /// description states it, else the key; file).
     pub unmatched: Vec<(String, PathBuf)>,
     pub warnings: Vec<String>,
 }
 
-/// Adds each [`Counts`]' metrics to the benchmark with its id, replacing
-/// metrics of the same names. Counts for an id twice: the later path wins,
-/// with a warning.
+/// Adds each [`Counts`]' metrics to the criterion benchmark with its key,
+/// replacing metrics of the same names.
 pub fn attach(benchmarks: &mut [Benchmark], counts: Vec<Counts>) -> Attached {
     let mut out = Attached::default();
-    let mut by_id: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, b) in benchmarks.iter().enumerate() {
+        if let Some(k) = key_of(&b.id) {
+            by_key.entry(k).or_default().push(i);
+        }
+    }
     for c in counts {
-        if let Some(old) = by_id.get(&c.id) {
-            out.warnings.push(format!(
-                "{}: counts for '{}' also in {}; the latter kept",
-                old.source.display(),
-                c.id,
-                c.source.display()
-            ));
+        match by_key.get(&c.key).map(Vec::as_slice) {
+            Some(&[i]) => {
+                let b = &mut benchmarks[i];
+                let id = b.id.full_id();
+                if let Some(stated) = c.stated_id.as_ref().filter(|s| **s != id) {
+                    out.warnings.push(format!(
+                        "{}: counts of '{}' state criterion id '{stated}' but match '{id}'; skipped",
+                        c.source.display(),
+                        c.key
+                    ));
+                    continue;
+                }
+                b.metrics
+                    .retain(|m| !c.metrics.iter().any(|n| n.name == m.name));
+                b.metrics.extend(c.metrics);
+                out.attached += 1;
+            }
+            Some(many) => out.warnings.push(format!(
+                "{}: '{}' fits {} criterion benchmarks ({}); skipped",
+                c.source.display(),
+                c.key,
+                many.len(),
+                many.iter()
+                    .map(|&i| benchmarks[i].id.full_id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            None => out.unmatched.push((c.stated_id.unwrap_or(c.key), c.source)),
         }
-        by_id.insert(c.id.clone(), c);
     }
-    for b in benchmarks.iter_mut() {
-        if let Some(c) = by_id.remove(&b.id.full_id()) {
-            b.metrics
-                .retain(|m| !c.metrics.iter().any(|n| n.name == m.name));
-            b.metrics.extend(c.metrics);
-            out.attached += 1;
-        }
-    }
-    out.unmatched = by_id.into_values().map(|c| (c.id, c.source)).collect();
     out
 }
 
@@ -385,28 +412,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn criterion_id_is_the_string_literal_of_the_setup_call() {
+    fn stated_id_is_the_whole_string_literal_of_the_setup_call() {
         assert_eq!(
-            criterion_id(Some(r#"generate_setup("uuid/generate/v4/1000")"#)).as_deref(),
+            stated_id(Some(r#"(generate_setup("uuid/generate/v4/1000"))"#)).as_deref(),
             Some("uuid/generate/v4/1000")
         );
-        assert_eq!(criterion_id(Some("setup(42)")), None);
-        assert_eq!(criterion_id(Some(r#"s("noslash")"#)), None);
-        assert_eq!(criterion_id(None), None);
+        // gungraun's truncation leaves no closing quote.
+        assert_eq!(
+            stated_id(Some(r#"(s("uuid/generate/new_v7-nocontext/10..."#)),
+            None
+        );
+        assert_eq!(stated_id(Some("(setup(42))")), None);
+        assert_eq!(stated_id(None), None);
     }
 
     #[test]
-    fn names_must_follow_from_the_id() {
-        assert!(
-            check_names(
-                "uuid/generate/new_v7-nocontext/1000",
-                "generate",
-                Some("new_v7_nocontext_1000")
-            )
-            .is_ok()
+    fn keys_follow_the_harness_convention() {
+        let id = |g: &str, f: &str, v: &str| BenchmarkId {
+            group: g.into(),
+            function: Some(f.into()),
+            value: Some(v.into()),
+        };
+        assert_eq!(
+            key_of(&id("uuid/generate", "new_v7-nocontext", "1000")).as_deref(),
+            Some("uuid::generate::new_v7_nocontext_1000")
         );
-        let err = check_names("uuid/generate/v4/1000", "generate", Some("v7_1000")).unwrap_err();
-        assert!(err.contains("expected 'generate' / 'v4_1000'"), "{err}");
-        assert!(check_names("uuid/text/format/1000", "generate", Some("format_1000")).is_err());
+        assert_eq!(
+            key_of(&id(
+                "compress/small-messages-decompress",
+                "zstd-3-dict",
+                "1k"
+            ))
+            .as_deref(),
+            Some("compress::small_messages_decompress::zstd_3_dict_1k")
+        );
+        let bare = BenchmarkId {
+            group: "solo".into(),
+            function: None,
+            value: None,
+        };
+        assert_eq!(key_of(&bare), None);
     }
 }

@@ -3,7 +3,8 @@
 //! After a cell's criterion benchmarks, each selected crate that has a
 //! `benches/instructions.rs` harness (the `[[bench]]` target
 //! [`BENCH_TARGET`]) runs once more under gungraun:
-//! `cargo bench -p CRATE --bench instructions -- --save-summary=json`, with
+//! `cargo bench -p CRATE --bench instructions -- --save-summary=json
+//! --truncate-description=no`, with
 //! the cell's toolchain, target, flags and `CARGO_TARGET_DIR`, so gungraun's
 //! summaries land in `<cell target dir>/gungraun/` and are ingested into the
 //! same run (`crate::gungraun`).
@@ -205,7 +206,12 @@ pub fn invocation(job: &CellJob<'_>, paths: &CellPaths, krate: &str, bin: &Path)
         name: krate.to_owned(),
         benches: vec![BENCH_TARGET.to_owned()],
     };
-    let mut inv = job.bench_invocation_for(paths, &target, &["--save-summary=json".to_owned()]);
+    // Whole descriptions: they state the criterion id (`crate::gungraun`).
+    let after = [
+        "--save-summary=json".to_owned(),
+        "--truncate-description=no".to_owned(),
+    ];
+    let mut inv = job.bench_invocation_for(paths, &target, &after);
     inv.env.push(("PATH".to_owned(), path_with(bin)));
     inv
 }
