@@ -62,6 +62,11 @@ pub const LL_HITS: &str = "ll_hits";
 pub const RAM_HITS: &str = "ram_hits";
 pub const ESTIMATED_CYCLES: &str = "estimated_cycles";
 
+/// Whether `name` is one of the metrics this module writes.
+pub fn is_count_metric(name: &str) -> bool {
+    EVENTS.iter().any(|(_, n, _)| *n == name)
+}
+
 /// callgrind event name -> (metric name, unit).
 const EVENTS: [(&str, &str, &str); 5] = [
     ("Ir", INSTRUCTIONS, "instructions"),

@@ -232,3 +232,36 @@ fn instruction_metrics_survive_the_run_file() {
             .any(|m| m.name == INSTRUCTIONS && m.value > 0.0)
     );
 }
+
+/// `.ci/run` runs `report run -p bench-uuid --instructions --filter '^uuid/text/'`
+/// and points this test at the run file it wrote: the counts in it come from
+/// this build, this valgrind and this machine.
+#[test]
+#[ignore = "needs the run file of `report run --instructions` in REPORT_INSTRUCTIONS_RUN (.ci/run)"]
+fn ci_run_has_real_instruction_counts() {
+    let path = std::env::var("REPORT_INSTRUCTIONS_RUN")
+        .expect("REPORT_INSTRUCTIONS_RUN names the run file .ci/run wrote");
+    let run: Run = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let text: Vec<_> = run
+        .benchmarks
+        .iter()
+        .filter(|b| b.id.group == "uuid/text")
+        .collect();
+    assert_eq!(text.len(), 3, "{path}: format, parse, v7-timestamp");
+    for b in text {
+        let n = gungraun::instructions(b)
+            .unwrap_or_else(|| panic!("{path}: {} has no instruction count", b.id.full_id()));
+        // 1000 ids per call: tens to a few thousand instructions per id.
+        let per_id = n / 1000.0;
+        assert!(
+            (10.0..10_000.0).contains(&per_id),
+            "{}: {per_id} instructions per id",
+            b.id.full_id()
+        );
+        let l1 = b.metrics.iter().find(|m| m.name == gungraun::L1_HITS);
+        assert!(
+            l1.is_some_and(|m| m.value > 0.0),
+            "the cache simulation ran"
+        );
+    }
+}
