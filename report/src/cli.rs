@@ -51,6 +51,10 @@ pub struct IngestArgs {
     /// Replace an existing run file (only a run file: anything else is refused).
     #[arg(long)]
     pub force: bool,
+    /// gungraun's output directory (usually target/gungraun): adds its
+    /// instruction counts to the benchmarks with the same ids.
+    #[arg(long, value_name = "DIR")]
+    pub instructions: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +164,10 @@ pub struct RunArgs {
     /// Do not measure disturbed benchmarks again at the end of their cell.
     #[arg(long)]
     pub no_retry: bool,
+    /// Also count instructions (gungraun under valgrind) for the crates with
+    /// an instruction harness, into the same run files.
+    #[arg(long)]
+    pub instructions: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,9 +192,15 @@ pub struct DiffArgs {
     /// two runs (robust spread of all their changes); 0 turns the floor off.
     #[arg(long, default_value_t = 4.0)]
     pub noise_z: f64,
+    /// Instruction channel: smallest change of an instruction count, in
+    /// percent, that counts (counts are deterministic: no sample test).
+    #[arg(long, default_value_t = crate::diff::instructions::DEFAULT_THRESHOLD_PCT)]
+    pub instructions_threshold: f64,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
-    /// Exit with status 1 when a significant regression beyond the threshold is found.
+    /// Exit with status 1 when a significant regression beyond the threshold
+    /// is found, on either channel (wall time, or instruction counts beyond
+    /// --instructions-threshold).
     #[arg(long)]
     pub fail_on_regression: bool,
     /// With --fail-on-regression, accept a diff that compared no benchmark

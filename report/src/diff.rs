@@ -13,6 +13,7 @@
 //! different cells, or from different CPU models, are compared for information
 //! and never gate. The method and its reasoning: `docs/diff-method.md`.
 
+pub mod instructions;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,6 +97,9 @@ pub struct DiffOptions {
     pub noise_z: f64,
     /// Fewest paired benchmarks for estimating the run-to-run noise.
     pub min_noise_pairs: usize,
+    /// Instruction channel: smallest relative change of an instruction count
+    /// that counts, as a fraction (see [`instructions`]).
+    pub instructions_threshold: f64,
 }
 
 /// The noise limit never drops below a 2 % wide interval, so `--threshold 0`
@@ -118,6 +122,7 @@ impl DiffOptions {
             seed: 0x5eed,
             noise_z: 4.0,
             min_noise_pairs: 8,
+            instructions_threshold: instructions::DEFAULT_THRESHOLD_PCT / 100.0,
         })
     }
 
@@ -164,6 +169,10 @@ pub struct DiffReport {
     pub comparisons: Vec<Comparison>,
     /// Counts over the gating comparisons only.
     pub summary: Summary,
+    /// The instruction channel over the gating comparisons; absent when no
+    /// benchmark has instruction counts on both sides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<instructions::ChannelSummary>,
 }
 
 /// Class counts.
@@ -211,6 +220,9 @@ pub struct Comparison {
     /// benchmarks; `None` with too few pairs to estimate it.
     pub run_noise: Option<f64>,
     pub summary: Summary,
+    /// The instruction channel of this comparison (see [`instructions`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<instructions::ChannelSummary>,
 }
 
 /// A run as the diff names it.
@@ -251,6 +263,9 @@ pub struct Entry {
     pub candidate_samples: usize,
     /// Why the class is what it is, when that is not obvious (noisy reasons).
     pub note: Option<String>,
+    /// Instruction counts on both sides, when both have them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<instructions::Change>,
 }
 
 /// Geometric mean of the ratios of one group.
@@ -272,6 +287,12 @@ impl DiffReport {
             .filter(|c| c.gating)
             .flat_map(|c| c.entries.iter().map(move |e| (c, e)))
             .filter(|(_, e)| e.class == Class::Regressed)
+    }
+
+    /// Instruction-count regressions beyond the instruction threshold in
+    /// gating comparisons (the second channel `--fail-on-regression` gates on).
+    pub fn gating_instruction_regressions(&self) -> impl Iterator<Item = (&Comparison, &Entry)> {
+        instructions::gating_regressions(&self.comparisons)
     }
 }
 
@@ -327,11 +348,16 @@ pub fn diff(
     }
 
     let mut summary = Summary::default();
+    let mut channel: Option<instructions::ChannelSummary> = None;
     for comparison in &mut comparisons {
         finish(comparison);
+        comparison.instructions = instructions::finish(comparison);
         if comparison.gating {
             for entry in &comparison.entries {
                 summary.count(entry.class);
+            }
+            if let Some(s) = &comparison.instructions {
+                channel.get_or_insert_with(Default::default).add(s);
             }
         }
     }
@@ -341,6 +367,7 @@ pub fn diff(
         correction: "holm-bonferroni",
         comparisons,
         summary,
+        instructions: channel,
     })
 }
 
@@ -401,6 +428,7 @@ fn compare_runs(
         geomean_ratio: None,
         run_noise,
         summary: Summary::default(),
+        instructions: None,
     })
 }
 
@@ -547,6 +575,7 @@ fn one_sided(id: &str, bench: &Benchmark, class: Class) -> Entry {
         baseline_samples: if class == Class::Removed { n } else { 0 },
         candidate_samples: if class == Class::Added { n } else { 0 },
         note: None,
+        instructions: None,
     }
 }
 
@@ -580,6 +609,7 @@ fn pair(
         baseline_samples: b.len(),
         candidate_samples: c.len(),
         note: None,
+        instructions: instructions::compare(base, cand, options),
     };
     let ratio = tc / tb;
     if !(ratio.is_finite() && ratio > 0.0) {
@@ -806,6 +836,7 @@ mod tests {
             baseline_samples: 50,
             candidate_samples: 50,
             note: None,
+            instructions: None,
         }
     }
 

@@ -91,6 +91,32 @@ pub fn ratio(x: f64) -> String {
     format!("{x:.decimals$}x")
 }
 
+/// A count (instructions, cache hits) with four significant digits and a
+/// decimal prefix: `950`, `41.23 k`, `1.204 M`, `12.35 G`.
+pub fn count(n: f64) -> String {
+    if !n.is_finite() {
+        return NOT_A_NUMBER.to_owned();
+    }
+    let abs = n.abs();
+    let (scaled, prefix) = if abs >= 1e9 {
+        (n / 1e9, " G")
+    } else if abs >= 1e6 {
+        (n / 1e6, " M")
+    } else if abs >= 1e3 {
+        (n / 1e3, " k")
+    } else {
+        return format!("{n:.0}");
+    };
+    let decimals = if scaled.abs() >= 100.0 {
+        1
+    } else if scaled.abs() >= 10.0 {
+        2
+    } else {
+        3
+    };
+    format!("{scaled:.decimals$}{prefix}")
+}
+
 /// A fraction as a percentage: `0.475` -> `47.5%`.
 pub fn percent(fraction: f64) -> String {
     if !fraction.is_finite() {
@@ -210,6 +236,16 @@ mod tests {
         assert_eq!(number(-0.123456), "-0.123");
         assert_eq!(number(100000.0), "100000");
         assert_eq!(number(f64::INFINITY), NOT_A_NUMBER);
+    }
+
+    #[test]
+    fn counts_keep_four_significant_digits() {
+        assert_eq!(count(950.0), "950");
+        assert_eq!(count(41_234.0), "41.23 k");
+        assert_eq!(count(1_204_311.0), "1.204 M");
+        assert_eq!(count(123_456_789.0), "123.5 M");
+        assert_eq!(count(12_350_000_000.0), "12.35 G");
+        assert_eq!(count(f64::NAN), NOT_A_NUMBER);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod export;
 pub mod facts;
 pub mod format;
+pub mod gungraun;
 pub mod history;
 pub mod html;
 pub mod ingest;

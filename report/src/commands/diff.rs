@@ -1,8 +1,9 @@
 //! `report diff`: compares baseline runs with candidate runs, prints the
 //! result as text, markdown or JSON, and with `--fail-on-regression` exits 1
 //! when a gating comparison holds a significant regression beyond the
-//! threshold. Bad input is an error (exit 2, from `main`), and so is a gate
-//! that compared nothing (no benchmark paired within a cell) unless
+//! threshold, or an instruction count beyond `--instructions-threshold`.
+//! Bad input is an error (exit 2, from `main`), and so is a gate that
+//! compared nothing (no benchmark paired within a cell) unless
 //! `--allow-empty`: a misconfigured CI job must not pass silently.
 
 use std::process::ExitCode;
@@ -29,6 +30,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         DiffFormat::Json => Kind::DiffJson,
     };
     output::check(&out, kind, policy)?;
+    if !(args.instructions_threshold.is_finite() && args.instructions_threshold >= 0.0) {
+        anyhow::bail!(
+            "--instructions-threshold {} is not a percentage of 0 or more",
+            args.instructions_threshold
+        );
+    }
+    options.instructions_threshold = args.instructions_threshold / 100.0;
     let baseline = store::load_runs(&args.baseline).context("reading the baseline runs")?;
     let candidate = store::load_runs(&args.candidate).context("reading the candidate runs")?;
     let report = diff::diff(&baseline, &candidate, &options)?;
@@ -49,6 +57,27 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     }
 
     let regressions: Vec<_> = report.gating_regressions().collect();
+    let counted: Vec<_> = report.gating_instruction_regressions().collect();
+    if args.fail_on_regression && !counted.is_empty() {
+        eprintln!(
+            "{} instruction-count regression{} beyond {}%:",
+            counted.len(),
+            if counted.len() == 1 { "" } else { "s" },
+            args.instructions_threshold
+        );
+        for (comparison, entry) in &counted {
+            if let Some(i) = &entry.instructions {
+                eprintln!(
+                    "  {} ({}): {:+.3}% instructions ({:.0} -> {:.0})",
+                    entry.id,
+                    comparison.candidate.cell,
+                    i.change * 100.0,
+                    i.baseline,
+                    i.candidate
+                );
+            }
+        }
+    }
     if args.fail_on_regression && !regressions.is_empty() {
         eprintln!(
             "{} significant regression{} beyond {}%:",
@@ -67,6 +96,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
                 entry.p_adjusted.unwrap_or(f64::NAN)
             );
         }
+        return Ok(ExitCode::from(1));
+    }
+    if args.fail_on_regression && !counted.is_empty() {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

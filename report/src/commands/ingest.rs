@@ -54,6 +54,19 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
         },
     )
     .with_context(|| format!("ingesting {}", args.criterion_dir.display()))?;
+    let mut ingested = ingested;
+    if let Some(dir) = &args.instructions {
+        let attached = crate::gungraun::add_to_run(&mut ingested.run, dir, None)
+            .map_err(anyhow::Error::msg)?;
+        for warning in attached.all_warnings() {
+            eprintln!("warning: {}", sanitize::message(&warning.to_string()));
+        }
+        eprintln!(
+            "instruction counts for {} benchmarks from {}",
+            attached.attached,
+            dir.display()
+        );
+    }
     write(args, &ingested)
 }
 

@@ -68,6 +68,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let started = SystemTime::now();
     let flags = UserFlags::from_env();
     let mut progress = Progress::new(args.quiet, plan.cells.len());
+    // valgrind and the runner are checked (and the runner installed) before
+    // any cell is built.
+    let instructions = args
+        .instructions
+        .then(|| crate::runner::instructions::prepare(&plan, &mut progress))
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
     for s in &plan.skipped {
         let why: Vec<String> = s.problems.iter().map(ToString::to_string).collect();
         progress.println(format!("skipping cell {}: {}", s.cell, why.join("; ")));
@@ -117,34 +124,48 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 job.paths().log.display()
             )
         });
-        match outcome {
-            Ok(CellOutcome::Measured(m)) => match record(&plan, cell, &m, args, &flags) {
-                Ok((path, run, warnings)) => {
-                    for w in warnings {
-                        progress.println(format!("  warning: {w}"));
-                    }
-                    progress.println(format!(
-                        "  wrote {} ({} benchmarks, measuring took {})",
-                        path.display(),
-                        run.benchmarks.len(),
-                        human_duration(m.usage.wall)
-                    ));
-                    written.push(Written {
-                        cell: cell.clone(),
-                        path,
-                        run,
-                        build_time: m.build_time,
-                    });
+        let mut counted = None;
+        let outcome = match (outcome, &instructions) {
+            (Ok(CellOutcome::Measured(m)), Some(pass)) => match pass.run(&job, &mut progress) {
+                Ok(Ok(c)) => {
+                    counted = Some(c);
+                    Ok(CellOutcome::Measured(m))
                 }
-                Err(e) => {
-                    let msg = format!("cell {cell}: {e:#}");
-                    progress.println(&msg);
-                    failures.push(msg);
-                    if !args.keep_going {
-                        break;
-                    }
-                }
+                Ok(Err(f)) => Ok(CellOutcome::Failed(f)),
+                Err(e) => Err(anyhow!(e).context(format!("cell {cell}: counting instructions"))),
             },
+            (other, _) => other,
+        };
+        match outcome {
+            Ok(CellOutcome::Measured(m)) => {
+                match record(&plan, cell, &m, args, &flags, counted.as_ref()) {
+                    Ok((path, run, warnings)) => {
+                        for w in warnings {
+                            progress.println(format!("  warning: {w}"));
+                        }
+                        progress.println(format!(
+                            "  wrote {} ({} benchmarks, measuring took {})",
+                            path.display(),
+                            run.benchmarks.len(),
+                            human_duration(m.usage.wall)
+                        ));
+                        written.push(Written {
+                            cell: cell.clone(),
+                            path,
+                            run,
+                            build_time: m.build_time,
+                        });
+                    }
+                    Err(e) => {
+                        let msg = format!("cell {cell}: {e:#}");
+                        progress.println(&msg);
+                        failures.push(msg);
+                        if !args.keep_going {
+                            break;
+                        }
+                    }
+                }
+            }
             Ok(CellOutcome::Failed(f)) => {
                 let msg = failure_message(cell, &f);
                 progress.println(&msg);
@@ -280,6 +301,7 @@ fn record(
     m: &Measured,
     args: &RunArgs,
     flags: &UserFlags,
+    counted: Option<&crate::runner::instructions::Counted>,
 ) -> anyhow::Result<(PathBuf, Run, Vec<String>)> {
     let mut context = context::detect(&ContextInputs {
         workspace_root: plan.workspace.root.clone(),
@@ -328,6 +350,25 @@ fn record(
     }
     for b in &mut run.benchmarks {
         b.interference = m.interference.get(&b.id.full_id()).cloned();
+    }
+    if let Some(c) = counted {
+        let attached = crate::gungraun::add_to_run(&mut run, &c.dir, Some(c.started))
+            .map_err(|e| anyhow!(e))?;
+        warnings.extend(attached.warnings);
+        let filter = args
+            .filter
+            .as_deref()
+            .and_then(|f| regex::Regex::new(f).ok());
+        for (id, source) in &attached.unmatched {
+            if filter.as_ref().is_none_or(|f| f.is_match(id)) {
+                warnings.push(crate::gungraun::unmatched_warning(id, source));
+            }
+        }
+        warnings.push(format!(
+            "instruction counts for {} benchmarks ({} under valgrind)",
+            attached.attached,
+            human_duration(c.wall)
+        ));
     }
     run.resources = Some(Resources {
         wall_seconds: Some(m.usage.wall.as_secs_f64()),

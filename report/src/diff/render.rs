@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Class, Comparison, DiffReport, Entry, Summary};
+use super::{Class, Comparison, DiffReport, Entry, Summary, instructions};
 use crate::format;
 
 /// What a value that does not exist (the baseline of an added benchmark,
@@ -46,6 +46,9 @@ pub fn verdict(report: &DiffReport) -> String {
 pub fn text(report: &DiffReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", verdict(report), counts(&report.summary));
+    if let Some(line) = instructions::verdict(report) {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(
         out,
         "method: Mann-Whitney U on per-iteration samples, Holm-corrected alpha {}, {:.0}% bootstrap intervals (docs/diff-method.md)",
@@ -109,6 +112,9 @@ pub fn text(report: &DiffReport) -> String {
                 let _ = writeln!(out, "  {}: {note}", e.id);
             }
         }
+        for line in instructions::text_lines(comparison) {
+            let _ = writeln!(out, "{line}");
+        }
         let _ = writeln!(
             out,
             "  geometric mean of ratios: {} ({})",
@@ -127,7 +133,8 @@ pub fn text(report: &DiffReport) -> String {
 /// Markdown for a pull-request comment or the job summary.
 pub fn markdown(report: &DiffReport) -> String {
     let mut out = String::new();
-    let regressions = report.gating_regressions().count();
+    let regressions =
+        report.gating_regressions().count() + report.gating_instruction_regressions().count();
     let mark = if !report.comparisons.iter().any(|c| c.gating) {
         "ℹ️"
     } else if regressions > 0 {
@@ -142,6 +149,9 @@ pub fn markdown(report: &DiffReport) -> String {
         verdict(report),
         counts(&report.summary)
     );
+    if let Some(line) = instructions::verdict(report) {
+        let _ = writeln!(out, "{line}.\n");
+    }
     let _ = writeln!(
         out,
         "Mann-Whitney U on per-iteration samples, Holm-corrected α = {}, {:.0}% bootstrap intervals; \
@@ -182,6 +192,8 @@ pub fn markdown(report: &DiffReport) -> String {
         table_md(&mut out, &rows, many, false);
         let _ = writeln!(out);
     }
+
+    out.push_str(&instructions::markdown_section(report));
 
     for comparison in &gating {
         let rest: Vec<(&Comparison, &Entry)> = sorted(&comparison.entries)

@@ -12,11 +12,17 @@ use std::collections::BTreeMap;
 use crate::catalog;
 use crate::facts::{self, Section};
 use crate::format;
+use crate::gungraun;
 use crate::interference::{self, Mark, RunSummary};
 use crate::model::{Benchmark, Run};
 use crate::order::{id_cmp, suite_rank};
 use crate::render::{pad, shorten, width};
 use crate::tables::metric_value;
+
+/// The instructions cell of a benchmark without counts in a table that has
+/// some: it is multi-threaded (valgrind serialises threads) or its harness
+/// has none.
+const NOT_COUNTED: &str = "not counted";
 
 /// Width of the `=` rules, as in the doc.
 const RULE: usize = 90;
@@ -172,10 +178,20 @@ fn wrapped(out: &mut String, prefix: &str, text: &str) {
 /// One suite's table; returns whether any P95 was marked unreliable.
 fn section(out: &mut String, benches: &[&Benchmark]) -> bool {
     let with_throughput = benches.iter().any(|b| b.throughput.is_some());
-    let with_metrics = benches.iter().any(|b| !b.metrics.is_empty());
+    // Instruction counts get their own column, beside time; the other
+    // gungraun figures stay in the run file.
+    let with_instructions = benches.iter().any(|b| gungraun::instructions(b).is_some());
+    let with_metrics = benches.iter().any(|b| {
+        b.metrics
+            .iter()
+            .any(|m| !gungraun::is_count_metric(&m.name))
+    });
     let mut header = vec!["Name", "Mean", "Std", "P95", "Ops/sec"];
     if with_throughput {
         header.push("Throughput");
+    }
+    if with_instructions {
+        header.push("Instructions");
     }
     if with_metrics {
         header.push("Metrics");
@@ -209,10 +225,16 @@ fn section(out: &mut String, benches: &[&Benchmark]) -> bool {
                         .map_or_else(String::new, |t| format::throughput(t, mean)),
                 );
             }
+            if with_instructions {
+                row.push(
+                    gungraun::instructions(b).map_or_else(|| NOT_COUNTED.to_owned(), format::count),
+                );
+            }
             if with_metrics {
                 let metrics: Vec<String> = b
                     .metrics
                     .iter()
+                    .filter(|m| !gungraun::is_count_metric(&m.name))
                     .map(|m| format!("{} {}", one_line(&m.name), metric_value(m)))
                     .collect();
                 row.push(metrics.join(", "));

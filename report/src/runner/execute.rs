@@ -188,6 +188,17 @@ impl CellJob<'_> {
         )
     }
 
+    /// `cargo bench` of `krate`'s own `benches` with `after` behind `--`
+    /// (the instruction pass, `super::instructions`, uses it).
+    pub fn bench_invocation_for(
+        &self,
+        paths: &CellPaths,
+        krate: &BenchCrate,
+        after: &[String],
+    ) -> Invocation {
+        self.invocation(paths, self.cargo_args(&[krate], &[], after))
+    }
+
     /// Runs the cell without watching for interference. `progress`'s total
     /// grows by this cell's benchmark count once the listing knows it.
     pub fn run(&self, progress: &mut Progress) -> io::Result<CellOutcome> {

@@ -27,6 +27,7 @@
 
 pub mod cell;
 pub mod execute;
+pub mod instructions;
 pub mod interference;
 pub mod interrupt;
 pub mod plan;

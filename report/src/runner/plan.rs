@@ -28,6 +28,9 @@ pub struct Workspace {
     pub root: PathBuf,
     pub target_dir: PathBuf,
     pub bench_crates: Vec<BenchCrate>,
+    /// Bench crates with an instruction-count harness
+    /// (`[[bench]] name = "instructions"`, see `super::instructions`).
+    pub instruction_crates: Vec<String>,
 }
 
 /// The package `report run` is part of; it has benchmarks of its own
@@ -58,18 +61,28 @@ impl Workspace {
         }
         let meta: Metadata = serde_json::from_str(json)
             .map_err(|e| PlanError::Metadata(format!("unexpected `cargo metadata` output: {e}")))?;
+        let mut instruction_crates = Vec::new();
         let mut bench_crates: Vec<BenchCrate> = meta
             .packages
             .into_iter()
             .filter(|p| p.name != SELF_PACKAGE)
             .filter(|p| meta.workspace_members.is_empty() || meta.workspace_members.contains(&p.id))
             .filter_map(|p| {
-                let benches: Vec<String> = p
+                let mut benches: Vec<String> = p
                     .targets
                     .into_iter()
                     .filter(|t| t.kind.iter().any(|k| k == "bench"))
                     .map(|t| t.name)
                     .collect();
+                // The gungraun harness takes no criterion flags: it runs
+                // only in `report run --instructions`.
+                if let Some(i) = benches
+                    .iter()
+                    .position(|b| b == super::instructions::BENCH_TARGET)
+                {
+                    benches.remove(i);
+                    instruction_crates.push(p.name.clone());
+                }
                 (!benches.is_empty()).then_some(BenchCrate {
                     name: p.name,
                     benches,
@@ -77,10 +90,12 @@ impl Workspace {
             })
             .collect();
         bench_crates.sort_by(|a, b| a.name.cmp(&b.name));
+        instruction_crates.sort();
         Ok(Self {
             root: meta.workspace_root,
             target_dir: meta.target_directory,
             bench_crates,
+            instruction_crates,
         })
     }
 

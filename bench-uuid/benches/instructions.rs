@@ -1,0 +1,124 @@
+//! Instruction-count harness for bench-uuid (gungraun, under valgrind's
+//! callgrind): the single-threaded workloads of `benches/uuid.rs`, same
+//! `src/` functions, same inputs.
+//!
+//! Id convention (read by `report`, see `report/src/gungraun.rs`): every
+//! benchmark's only argument is the **criterion id** of the benchmark it
+//! counts, as a string literal, and the setup function builds the inputs from
+//! that id. gungraun writes the argument text into its summary (`details`,
+//! e.g. `generate_setup("uuid/generate/v4/1000")`), so one benchmark carries
+//! both figures. The gungraun names (`generate`, `v4`) are only labels.
+//!
+//! Setup is not counted: buffers, input ids and each generator's lazy state
+//! (thread-local RNG, v7 context) are made and warmed there with one call, so
+//! the count is one steady-state iteration, as criterion times it.
+//!
+//! Not here: `uuid/btreemap-insert` (allocation-bound, a later addition) and
+//! `uuid/sqlite-insert` (durable commits: the `fsync` cost is a syscall
+//! valgrind does not count).
+//!
+//! Run: `report run -p bench-uuid --instructions`, or by hand with
+//! `gungraun-runner` on `PATH`: `cargo bench -p bench-uuid --bench instructions`.
+
+// gungraun's macros expand to paths the workspace's `unused_qualifications`
+// lint flags; the code they generate is not ours to change.
+#![allow(unused_qualifications)]
+
+use std::hint::black_box;
+
+// The benchmark functions are named after the questions (`generate`, `text`),
+// so the modules of the same names are imported under other names.
+use bench_uuid::{generate as gen_ids, text as text_forms};
+use gungraun::{library_benchmark, library_benchmark_group, main};
+use uuid::Uuid;
+
+/// Ids per call, as in the criterion harness.
+const BATCH: usize = 1000;
+
+/// A batch generator: one id per slot.
+type Fill = fn(&mut [Uuid]);
+
+/// The `/`-separated parts of a criterion id.
+fn parts(id: &str) -> Vec<&str> {
+    id.split('/').collect()
+}
+
+/// The generator named by `uuid/generate/<variant>/1000`, warmed once.
+fn generate_setup(id: &str) -> (Fill, Vec<Uuid>) {
+    let variant = parts(id)[2];
+    let fill: Fill = match variant {
+        "v4" => gen_ids::fill_v4,
+        "now_v7" => gen_ids::fill_now_v7,
+        "new_v7-nocontext" => gen_ids::fill_new_v7_nocontext,
+        "v7-ours" => gen_ids::fill_v7_ours,
+        "v7-ours-exact-clock" => gen_ids::fill_v7_ours_exact_clock,
+        "v4-os-rng" => |out: &mut [Uuid]| {
+            gen_ids::fill_v4_os_rng(out).expect("OS random generator");
+        },
+        other => panic!("{id}: unknown generator '{other}'"),
+    };
+    let mut ids = vec![Uuid::nil(); BATCH];
+    fill(&mut ids);
+    (fill, ids)
+}
+
+#[library_benchmark]
+#[bench::v4_1000(args = ("uuid/generate/v4/1000"), setup = generate_setup)]
+#[bench::now_v7_1000(args = ("uuid/generate/now_v7/1000"), setup = generate_setup)]
+#[bench::new_v7_nocontext_1000(args = ("uuid/generate/new_v7-nocontext/1000"), setup = generate_setup)]
+#[bench::v7_ours_1000(args = ("uuid/generate/v7-ours/1000"), setup = generate_setup)]
+#[bench::v7_ours_exact_clock_1000(args = ("uuid/generate/v7-ours-exact-clock/1000"), setup = generate_setup)]
+#[bench::v4_os_rng_1000(args = ("uuid/generate/v4-os-rng/1000"), setup = generate_setup)]
+fn generate((fill, mut ids): (Fill, Vec<Uuid>)) -> Vec<Uuid> {
+    fill(black_box(&mut ids));
+    ids
+}
+
+/// Inputs of the text benchmarks: v7 ids, their text, and output buffers
+/// with the capacity they will need (as in the criterion harness).
+struct TextCase {
+    /// The workload, chosen in setup so no dispatch on the id is counted.
+    op: fn(&mut TextCase),
+    ids: Vec<Uuid>,
+    formatted: Vec<u8>,
+    out: Vec<u8>,
+    parsed: Vec<Uuid>,
+}
+
+fn text_setup(id: &str) -> TextCase {
+    let op: fn(&mut TextCase) = match parts(id)[2] {
+        "format" => |c| text_forms::format_hyphenated(black_box(&c.ids), &mut c.out),
+        "parse" => |c| {
+            text_forms::parse_hyphenated(black_box(&c.formatted), &mut c.parsed)
+                .expect("ids we formatted");
+        },
+        "v7-timestamp" => |c| {
+            black_box(text_forms::v7_millis_sum(black_box(&c.ids)).expect("v7 ids"));
+        },
+        other => panic!("{id}: unknown text benchmark '{other}'"),
+    };
+    let ids: Vec<Uuid> = (0..BATCH).map(|_| Uuid::now_v7()).collect();
+    let mut formatted = Vec::with_capacity(BATCH * text_forms::HYPHENATED_LEN);
+    text_forms::format_hyphenated(&ids, &mut formatted);
+    TextCase {
+        op,
+        ids,
+        formatted,
+        out: Vec::with_capacity(BATCH * text_forms::HYPHENATED_LEN),
+        parsed: Vec::with_capacity(BATCH),
+    }
+}
+
+#[library_benchmark]
+#[bench::format_1000(args = ("uuid/text/format/1000"), setup = text_setup)]
+#[bench::parse_1000(args = ("uuid/text/parse/1000"), setup = text_setup)]
+#[bench::v7_timestamp_1000(args = ("uuid/text/v7-timestamp/1000"), setup = text_setup)]
+fn text(mut case: TextCase) -> TextCase {
+    (case.op)(&mut case);
+    case
+}
+
+library_benchmark_group!(name = uuid_generate, benchmarks = [generate]);
+library_benchmark_group!(name = uuid_text, benchmarks = [text]);
+
+main!(library_benchmark_groups = uuid_generate, uuid_text);

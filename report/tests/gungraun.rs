@@ -1,0 +1,267 @@
+//! Reading gungraun's summary files, on the fixture written by a real run
+//! (`tests/fixtures/regenerate-gungraun.sh`: bench-uuid's instruction
+//! harness under gungraun 0.20.0 / valgrind 3.19). Values are compared with
+//! the files' own numbers, never with constants.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use report::gungraun::{self, Counts, INSTRUCTIONS};
+use report::model::{Better, Run};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gungraun-0.20.0")
+}
+
+fn summaries() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![fixture()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() == "summary.json" {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// callgrind's total for `event`, read from the raw JSON.
+fn raw_total(path: &Path, event: &str) -> f64 {
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    v["profiles"][0]["data"]["total"]["metrics"][event]["values"]["new"]
+        .as_f64()
+        .unwrap()
+}
+
+fn sample_run() -> Run {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
+    let path = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.ends_with(".json") && !n.contains("schema")
+        })
+        .unwrap();
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn every_real_summary_reads_with_its_criterion_id_and_callgrind_totals() {
+    let files = summaries();
+    assert_eq!(
+        files.len(),
+        9,
+        "bench-uuid counts 6 generators and 3 text forms"
+    );
+    for f in &files {
+        let c: Counts = gungraun::read_summary(f).unwrap();
+        assert!(c.key.starts_with("uuid::"), "{}", c.key);
+        if let Some(id) = &c.stated_id {
+            assert!(id.starts_with("uuid/"), "{id}");
+        }
+        let names: Vec<&str> = c.metrics.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "instructions",
+                "l1_hits",
+                "ll_hits",
+                "ram_hits",
+                "estimated_cycles"
+            ]
+        );
+        for (m, event) in
+            c.metrics
+                .iter()
+                .zip(["Ir", "L1hits", "LLhits", "RamHits", "EstimatedCycles"])
+        {
+            assert_eq!(m.value, raw_total(f, event), "{}: {event}", f.display());
+            assert_eq!(m.better, Better::Lower);
+        }
+        assert!(
+            c.metrics[0].value > 1000.0,
+            "a batch of 1000 runs real code"
+        );
+    }
+}
+
+#[test]
+fn counts_attach_to_the_criterion_benchmarks_of_the_same_ids() {
+    let mut run = sample_run();
+    let attached = gungraun::add_to_run(&mut run, &fixture(), None).unwrap();
+    assert_eq!(attached.attached, 9);
+    assert!(attached.unmatched.is_empty(), "{:?}", attached.unmatched);
+    assert!(attached.warnings.is_empty(), "{:?}", attached.warnings);
+    let format = run
+        .benchmarks
+        .iter()
+        .find(|b| b.id.full_id() == "uuid/text/format/1000")
+        .unwrap();
+    let file = summaries()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("format_1000"))
+        .unwrap();
+    assert_eq!(gungraun::instructions(format), Some(raw_total(&file, "Ir")));
+    // Counts do not land anywhere else.
+    let with_counts = run
+        .benchmarks
+        .iter()
+        .filter(|b| gungraun::instructions(b).is_some())
+        .count();
+    assert_eq!(with_counts, 9);
+}
+
+#[test]
+fn counts_without_a_criterion_benchmark_are_reported_not_added() {
+    let mut run = sample_run();
+    run.benchmarks.retain(|b| b.id.group != "uuid/text");
+    let attached = gungraun::add_to_run(&mut run, &fixture(), None).unwrap();
+    assert_eq!(attached.attached, 6);
+    let ids: Vec<&str> = attached
+        .unmatched
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect();
+    // The fixture's descriptions are whole for these short ids.
+    assert_eq!(
+        ids,
+        [
+            "uuid/text/format/1000",
+            "uuid/text/parse/1000",
+            "uuid/text/v7-timestamp/1000"
+        ]
+    );
+    let warnings = attached.all_warnings();
+    assert!(
+        warnings[0].contains("no criterion benchmark"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0].contains("summary.json"),
+        "names the file: {warnings:?}"
+    );
+}
+
+fn one_summary_text() -> (PathBuf, String) {
+    let f = summaries().remove(0);
+    let text = fs::read_to_string(&f).unwrap();
+    (f, text)
+}
+
+#[test]
+fn an_unknown_schema_version_is_refused_naming_the_file() {
+    let (f, text) = one_summary_text();
+    let changed = text.replace("\"version\":\"7\"", "\"version\":\"99\"");
+    assert_ne!(
+        changed, text,
+        "the fixture holds gungraun's compact JSON with a version"
+    );
+    let err = gungraun::parse_summary(&changed, &f).unwrap_err();
+    assert!(
+        err.contains("schema v99") && err.contains("summary.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_stated_id_that_contradicts_the_key_is_not_attached() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = summaries()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("format_1000"))
+        .unwrap();
+    let text = fs::read_to_string(&f).unwrap();
+    let changed = text.replace("uuid/text/format/1000", "uuid/text/parse/1000");
+    assert_ne!(changed, text);
+    fs::write(dir.path().join("summary.json"), changed).unwrap();
+    let mut run = sample_run();
+    let attached = gungraun::add_to_run(&mut run, dir.path(), None).unwrap();
+    assert_eq!(attached.attached, 0);
+    assert!(
+        attached.warnings[0].contains(
+            "state criterion id 'uuid/text/parse/1000' but match 'uuid/text/format/1000'"
+        ),
+        "{:?}",
+        attached.warnings
+    );
+}
+
+#[test]
+fn a_summary_without_callgrind_counts_is_refused() {
+    let (f, text) = one_summary_text();
+    let changed = text.replace("\"tool\":\"Callgrind\"", "\"tool\":\"DHAT\"");
+    let err = gungraun::parse_summary(&changed, &f).unwrap_err();
+    assert!(err.contains("no Callgrind profile"), "{err}");
+    let err = gungraun::parse_summary("{", &f).unwrap_err();
+    assert!(err.contains("not a gungraun summary"), "{err}");
+}
+
+#[test]
+fn summaries_older_than_the_run_are_left_out() {
+    let future = SystemTime::now() + Duration::from_secs(3600);
+    let (counts, warnings) = gungraun::read_dir(&fixture(), Some(future));
+    assert!(counts.is_empty() && warnings.is_empty());
+    let mut run = sample_run();
+    let err = gungraun::add_to_run(&mut run, &fixture(), Some(future)).unwrap_err();
+    assert!(err.contains("written by this run"), "{err}");
+    let err = gungraun::add_to_run(&mut run, &fixture().join("nope"), None).unwrap_err();
+    assert!(err.contains("not a folder"), "{err}");
+}
+
+#[test]
+fn instruction_metrics_survive_the_run_file() {
+    let mut run = sample_run();
+    gungraun::add_to_run(&mut run, &fixture(), None).unwrap();
+    let text = serde_json::to_string(&run).unwrap();
+    let back: Run = serde_json::from_str(&text).unwrap();
+    let b = back
+        .benchmarks
+        .iter()
+        .find(|b| b.id.full_id() == "uuid/generate/v4/1000")
+        .unwrap();
+    assert!(
+        b.metrics
+            .iter()
+            .any(|m| m.name == INSTRUCTIONS && m.value > 0.0)
+    );
+}
+
+/// `.ci/run` runs `report run -p bench-uuid --instructions --filter '^uuid/text/'`
+/// and points this test at the run file it wrote: the counts in it come from
+/// this build, this valgrind and this machine.
+#[test]
+#[ignore = "needs the run file of `report run --instructions` in REPORT_INSTRUCTIONS_RUN (.ci/run)"]
+fn ci_run_has_real_instruction_counts() {
+    let path = std::env::var("REPORT_INSTRUCTIONS_RUN")
+        .expect("REPORT_INSTRUCTIONS_RUN names the run file .ci/run wrote");
+    let run: Run = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let text: Vec<_> = run
+        .benchmarks
+        .iter()
+        .filter(|b| b.id.group == "uuid/text")
+        .collect();
+    assert_eq!(text.len(), 3, "{path}: format, parse, v7-timestamp");
+    for b in text {
+        let n = gungraun::instructions(b)
+            .unwrap_or_else(|| panic!("{path}: {} has no instruction count", b.id.full_id()));
+        // 1000 ids per call: tens to a few thousand instructions per id.
+        let per_id = n / 1000.0;
+        assert!(
+            (10.0..10_000.0).contains(&per_id),
+            "{}: {per_id} instructions per id",
+            b.id.full_id()
+        );
+        let l1 = b.metrics.iter().find(|m| m.name == gungraun::L1_HITS);
+        assert!(
+            l1.is_some_and(|m| m.value > 0.0),
+            "the cache simulation ran"
+        );
+    }
+}
