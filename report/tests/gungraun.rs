@@ -265,3 +265,34 @@ fn ci_run_has_real_instruction_counts() {
         );
     }
 }
+
+#[test]
+fn the_summary_shows_instructions_beside_time() {
+    let mut run = sample_run();
+    gungraun::add_to_run(&mut run, &fixture(), None).unwrap();
+    let format = run
+        .benchmarks
+        .iter()
+        .find(|b| b.id.full_id() == "uuid/text/format/1000")
+        .unwrap();
+    let expected = report::format::count(gungraun::instructions(format).unwrap());
+    let text = report::render::summary::render(&run);
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("no row {id}"))
+            .to_owned()
+    };
+    assert!(text.contains("Instructions"), "a column header");
+    assert!(
+        line("uuid/text/format/1000").contains(&expected),
+        "{}",
+        line("uuid/text/format/1000")
+    );
+    // Same suite, no harness (SQLite inserts): said, not left blank.
+    assert!(line("uuid/sqlite-insert/v4").contains("not counted"));
+    // The cache figures stay in the run file, not in the metrics column.
+    assert!(!text.contains("l1_hits"));
+    // Other suites have no instruction column at all.
+    assert!(!line("cpu/").contains("not counted"));
+}
