@@ -48,11 +48,18 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     output::write(&out, kind, policy, &output)?;
 
     if args.fail_on_regression && !args.allow_empty && paired(&report) == 0 {
-        anyhow::bail!(
-            "--fail-on-regression: no benchmark was compared ({}), so the gate checked \
-             nothing; check that baseline and candidate are runs of the same cell and \
-             benchmarks, or pass --allow-empty to accept an empty diff",
+        let why = if report.comparisons.iter().any(|c| c.gating) {
+            format!(
+                "no benchmark is in both runs: {} added, {} removed",
+                report.summary.added, report.summary.removed
+            )
+        } else {
             render::verdict(&report)
+        };
+        anyhow::bail!(
+            "--fail-on-regression: no benchmark was compared ({why}), so the gate checked \
+             nothing; check that baseline and candidate are runs of the same cell and \
+             benchmarks, or pass --allow-empty to accept an empty diff"
         );
     }
 
