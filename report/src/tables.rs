@@ -75,6 +75,9 @@ pub struct TableSpec {
     pub core_note: bool,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Notes shown only when a measured Python run is in the table.
+    #[serde(default)]
+    pub python_notes: Vec<String>,
     #[serde(default, rename = "reference")]
     pub references: Vec<ReferenceSpec>,
     #[serde(default, rename = "row")]
@@ -560,6 +563,12 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
     }
 
     let mut notes = spec.notes.clone();
+    if indexes
+        .iter()
+        .any(|index| index.run.context.interpreter.is_some())
+    {
+        notes.extend(spec.python_notes.iter().cloned());
+    }
     if spec.core_note {
         notes.extend(indexes.iter().map(|index| core_note(index.run)));
     }

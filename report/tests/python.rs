@@ -246,6 +246,16 @@ fn doc_tables_fill_the_python_columns_beside_rust() {
         }
 
         let compression = table(&tables, "Compression");
+        // The Python-only notes appear because a Python run is in the table
+        // (the fixture-only snapshot in tests/render.rs shows they do not otherwise).
+        assert!(
+            compression
+                .notes
+                .iter()
+                .any(|n| n.starts_with("Measured Python runs compress the same bytes")),
+            "{:?}",
+            compression.notes
+        );
         let gzip = find(&python, "compress/compress/gzip-6/json-100k").unwrap();
         assert_eq!(
             cell(compression, "Compress 100KB", &format!("{label}: gzip")),
