@@ -22,7 +22,7 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
 fi
 
 # The Python suite (scripts/benchmark_py314.py): its own tests, then one short
-# run whose output the Rust tests ingest (PY314_RESULTS, report/tests/python.rs)
+# run whose output the Rust tests ingest (PY314_RESULTS, report/tests/all/python.rs)
 # and whose kernel and payload they compare with the Rust ones. Without a
 # Python 3 those tests say they skipped, unless REQUIRE_PYTHON is set (.ci/run).
 python=${PYTHON:-python3}

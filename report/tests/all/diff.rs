@@ -2,15 +2,15 @@
 //! method promises (docs/diff-method.md), the exit codes of the binary, and
 //! the dashboard formats parsed back.
 
+use crate::util::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use report::diff::{self, Class, DiffOptions, DiffReport};
 use report::export;
 use report::model::{
-    Benchmark, BenchmarkId, BuildContext, Estimate, Metric, Percentiles, Run, SCHEMA, Sampling,
-    SamplingMode, Throughput,
+    Benchmark, BenchmarkId, BuildContext, Metric, Percentiles, Run, SCHEMA, Sampling, SamplingMode,
+    Throughput,
 };
 use report::model::{Better, Cpu, Toolchain};
 
@@ -29,16 +29,6 @@ fn samples(centre: f64, spread: f64, n: usize, seed: u64) -> Vec<f64> {
             centre * (1.0 + spread * (2.0 * u - 1.0))
         })
         .collect()
-}
-
-fn estimate(point: f64) -> Estimate {
-    Estimate {
-        point,
-        lower: point * 0.99,
-        upper: point * 1.01,
-        confidence: 0.95,
-        standard_error: point * 0.005,
-    }
 }
 
 fn bench(id: &str, per_iteration_ns: Vec<f64>) -> Benchmark {
@@ -173,13 +163,6 @@ fn write_run(dir: &Path, run: &Run) -> PathBuf {
     let path = dir.join(format!("{}.json", run.label));
     std::fs::write(&path, serde_json::to_vec_pretty(run).unwrap()).unwrap();
     path
-}
-
-fn report_bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_report"))
-        .args(args)
-        .output()
-        .expect("the report binary runs")
 }
 
 fn path_str(p: &Path) -> &str {
@@ -576,7 +559,7 @@ fn fail_on_regression_exit_codes() {
     let slow = write_run(dir.path(), &suite("slow", IDS, 1.1, 0.01, 50, 2));
 
     // A regression with --fail-on-regression: 1, with the list on stderr.
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -591,7 +574,7 @@ fn fail_on_regression_exit_codes() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("REGRESSED"));
 
     // The same without the flag: 0.
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -601,7 +584,7 @@ fn fail_on_regression_exit_codes() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 
     // No regression with the flag: 0.
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -612,7 +595,7 @@ fn fail_on_regression_exit_codes() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 
     // A higher threshold lets the 10 % through.
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -632,7 +615,7 @@ fn cross_cell_regressions_never_fail_the_binary() {
     let mut nightly = suite("nightly", IDS, 1.5, 0.01, 50, 2);
     nightly.context.toolchain.rustup_toolchain = Some("nightly".into());
     let b = write_run(dir.path(), &nightly);
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -653,7 +636,7 @@ fn bad_input_exits_2_naming_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let a = write_run(dir.path(), &suite("a", IDS, 1.0, 0.01, 20, 1));
     let missing = dir.path().join("missing.json");
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -665,7 +648,7 @@ fn bad_input_exits_2_naming_the_problem() {
 
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, b"{not json").unwrap();
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&garbage),
@@ -675,7 +658,7 @@ fn bad_input_exits_2_naming_the_problem() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.json"));
 
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -693,7 +676,7 @@ fn json_output_parses_back_and_output_file_is_written() {
     let a = write_run(dir.path(), &suite("a", IDS, 1.0, 0.01, 50, 1));
     let b = write_run(dir.path(), &suite("b", IDS, 1.1, 0.01, 50, 2));
     let out_file = dir.path().join("out/diff.json");
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -715,7 +698,7 @@ fn json_output_parses_back_and_output_file_is_written() {
     assert!(entries.iter().all(|e| e["class"] == "regressed"));
 
     // -o never replaces a run file.
-    let out = report_bin(&[
+    let out = report(&[
         "diff",
         "--baseline",
         path_str(&a),
@@ -808,7 +791,7 @@ fn export_of_several_runs_prefixes_labels_via_the_binary() {
     let mut other = export_run();
     other.label = "nightly-ubuntu".into();
     let b = write_run(dir.path(), &other);
-    let out = report_bin(&["export", path_str(&a), path_str(&b), "--format", "bmf"]);
+    let out = report(&["export", path_str(&a), path_str(&b), "--format", "bmf"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&String> = json.as_object().unwrap().keys().collect();
@@ -823,7 +806,7 @@ fn export_of_several_runs_prefixes_labels_via_the_binary() {
     );
 
     let out_file = dir.path().join("gab.json");
-    let out = report_bin(&[
+    let out = report(&[
         "export",
         path_str(&a),
         "--format",

@@ -3,6 +3,7 @@
 //! harness under gungraun 0.20.0 / valgrind 3.19). Values are compared with
 //! the files' own numbers, never with constants.
 
+use crate::util::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -11,7 +12,7 @@ use report::gungraun::{self, Counts, INSTRUCTIONS};
 use report::model::{Better, Run};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gungraun-0.20.0")
+    fixture_path("gungraun-0.20.0")
 }
 
 fn summaries() -> Vec<PathBuf> {

@@ -3,6 +3,7 @@
 //! become notes, the command's overwrite rule holds, and the page loads in
 //! headless Chromium without a console error or a failed request.
 
+use crate::util::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -418,11 +419,7 @@ fn write_run_file(dir: &Path) -> PathBuf {
 }
 
 fn report_html(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_report"))
-        .arg("html")
-        .args(args)
-        .output()
-        .unwrap()
+    report_bin().arg("html").args(args).output().unwrap()
 }
 
 #[test]

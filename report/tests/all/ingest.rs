@@ -4,10 +4,10 @@
 //! Bad inputs are made at run time by editing a copy of the fixture tree in a
 //! temporary directory, one defect per case.
 
+use crate::util::*;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use proptest::prelude::*;
 use report::context::{self, ContextInputs};
@@ -16,16 +16,12 @@ use report::ingest::{IngestError, IngestOptions, Ingested, ingest};
 use report::model::{Benchmark, Run, SCHEMA, SamplingMode, Throughput};
 use report::store::{self, StoreError};
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion-0.8.2")
-}
-
 /// Benchmarks the fixture crate defines (see tests/fixture-crate/benches).
 const FIXTURE_BENCHMARKS: usize = 16;
 
 fn ingest_fixture(baseline: Option<&str>) -> Ingested {
     ingest(
-        &fixture(),
+        &criterion_fixture(),
         &IngestOptions {
             baseline: baseline.map(str::to_owned),
             ..IngestOptions::default()
@@ -57,7 +53,7 @@ fn copy_tree(from: &Path, to: &Path) {
 /// A temporary copy of the fixture tree.
 fn fixture_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture(), dir.path());
+    copy_tree(&criterion_fixture(), dir.path());
     dir
 }
 
@@ -153,8 +149,12 @@ fn linear_sampling_quotes_the_slope_and_flat_the_mean() {
     assert_eq!(flat.slope, None);
     assert_eq!(flat.typical, flat.mean);
     // per-iteration times are times[i] / iters[i] of the real sample file
-    let sample =
-        crit::read_sample(&fixture().join(&flat.directory).join("new/sample.json")).unwrap();
+    let sample = crit::read_sample(
+        &criterion_fixture()
+            .join(&flat.directory)
+            .join("new/sample.json"),
+    )
+    .unwrap();
     let first = sample.times[0].unwrap() / sample.iters[0].unwrap();
     assert_eq!(flat.sampling.per_iteration_ns[0], first);
     let total: f64 = sample.iters.iter().map(|i| i.unwrap()).sum();
@@ -184,7 +184,7 @@ fn named_baselines_are_read_and_quick_runs_are_marked_unreliable() {
 #[test]
 fn a_missing_baseline_is_an_error_listing_the_benchmarks() {
     let err = ingest(
-        &fixture(),
+        &criterion_fixture(),
         &IngestOptions {
             baseline: Some("nope".into()),
             ..IngestOptions::default()
@@ -196,7 +196,7 @@ fn a_missing_baseline_is_an_error_listing_the_benchmarks() {
     assert!(msg.contains("no baseline 'nope'"), "{msg}");
     for bad in ["../x", "a/b", "", "report"] {
         let err = ingest(
-            &fixture(),
+            &criterion_fixture(),
             &IngestOptions {
                 baseline: Some(bad.into()),
                 ..IngestOptions::default()
@@ -531,7 +531,7 @@ fn labels_default_from_the_context_and_must_not_be_empty() {
     ctx.toolchain.release = Some("1.95.0".into());
     ctx.target = Some("x86_64-unknown-linux-gnu".into());
     let run = ingest(
-        &fixture(),
+        &criterion_fixture(),
         &IngestOptions {
             context: Some(ctx.clone()),
             ..IngestOptions::default()
@@ -542,7 +542,7 @@ fn labels_default_from_the_context_and_must_not_be_empty() {
     assert_eq!(run.label, "1.95.0 x86_64-unknown-linux-gnu generic");
     assert_eq!(run.context, ctx);
     let err = ingest(
-        &fixture(),
+        &criterion_fixture(),
         &IngestOptions {
             label: Some("  ".into()),
             ..IngestOptions::default()
@@ -572,7 +572,7 @@ fn fixture_run_summary_snapshot() {
             })
         })
         .collect();
-    insta::assert_json_snapshot!("fixture_run_summary", rows);
+    in_snapshots(|| insta::assert_json_snapshot!("ingest__fixture_run_summary", rows));
 }
 
 #[test]
@@ -705,10 +705,6 @@ fn default_run_paths_are_safe_file_names() {
     assert!(!name.file_name().unwrap().to_str().unwrap().starts_with('.'));
 }
 
-fn report_bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_report"))
-}
-
 #[test]
 fn the_command_writes_a_run_and_exits_non_zero_on_bad_directories() {
     let dir = tempfile::tempdir().unwrap();
@@ -716,7 +712,7 @@ fn the_command_writes_a_run_and_exits_non_zero_on_bad_directories() {
     let ok = report_bin()
         .args(["ingest", "--label", "fixture", "-o"])
         .arg(&out)
-        .arg(fixture())
+        .arg(criterion_fixture())
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -737,7 +733,7 @@ fn the_command_writes_a_run_and_exits_non_zero_on_bad_directories() {
     let again = report_bin()
         .args(["ingest", "-o"])
         .arg(&out)
-        .arg(fixture())
+        .arg(criterion_fixture())
         .output()
         .unwrap();
     assert!(!again.status.success());
@@ -745,7 +741,7 @@ fn the_command_writes_a_run_and_exits_non_zero_on_bad_directories() {
     let forced = report_bin()
         .args(["ingest", "--force", "-o"])
         .arg(&out)
-        .arg(fixture())
+        .arg(criterion_fixture())
         .output()
         .unwrap();
     assert!(
@@ -757,7 +753,7 @@ fn the_command_writes_a_run_and_exits_non_zero_on_bad_directories() {
     // default path: results/ under the current directory
     let default = report_bin()
         .args(["ingest", "--label", "x/y"])
-        .arg(fixture())
+        .arg(criterion_fixture())
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -908,7 +904,7 @@ fn ingested_runs_match_the_published_json_schema() {
         ..ContextInputs::default()
     });
     let mut run = ingest(
-        &fixture(),
+        &criterion_fixture(),
         &IngestOptions {
             context: Some(ctx),
             ..IngestOptions::default()
@@ -993,7 +989,7 @@ proptest! {
         at in 0usize..4096,
     ) {
         let name = ["benchmark.json", "estimates.json", "sample.json"][which];
-        let path = fixture().join("fixture_sampling/linear/256/new").join(name);
+        let path = criterion_fixture().join("fixture_sampling/linear/256/new").join(name);
         let mut bytes = fs::read(&path).unwrap();
         if !bytes.is_empty() {
             let i = at % bytes.len();
@@ -1021,7 +1017,7 @@ proptest! {
         let bench = dir.path().join("g/f/1/new");
         fs::create_dir_all(&bench).unwrap();
         for f in ["benchmark.json", "estimates.json", "sample.json"] {
-            fs::copy(fixture().join("fixture_sampling/linear/256/new").join(f), bench.join(f)).unwrap();
+            fs::copy(criterion_fixture().join("fixture_sampling/linear/256/new").join(f), bench.join(f)).unwrap();
         }
         let file = bench.join(["estimates.json", "sample.json"][which]);
         let number = serde_json::Number::from_f64(value).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null);

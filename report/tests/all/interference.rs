@@ -10,7 +10,7 @@
 //! second apart (`root` is the script's pid; `pids-of-interest` names the
 //! others).
 
-use std::path::Path;
+use crate::util::*;
 
 use report::diff::{self, Class, DiffOptions};
 use report::interference::{
@@ -18,14 +18,12 @@ use report::interference::{
     tree_ticks, window,
 };
 use report::model::{
-    Benchmark, BenchmarkId, BuildContext, Estimate, Interference, Percentiles, Run, Sampling,
-    SamplingMode, Throughput,
+    Benchmark, BenchmarkId, BuildContext, Interference, Percentiles, Run, Sampling, SamplingMode,
+    Throughput,
 };
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/proc")
-        .join(name);
+    let path = fixture_path("proc").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -119,16 +117,6 @@ fn others_are_the_busy_ticks_minus_our_tree() {
 }
 
 // ------------------------------------------------------------ renderers
-
-fn estimate(ns: f64) -> Estimate {
-    Estimate {
-        point: ns,
-        lower: ns * 0.99,
-        upper: ns * 1.01,
-        confidence: 0.95,
-        standard_error: ns * 0.005,
-    }
-}
 
 /// A benchmark whose 20 samples are `ns` ± `spread` (alternating).
 fn bench(id: &str, ns: f64, spread: f64, taken_cores: Option<f64>) -> Benchmark {

@@ -21,3 +21,4 @@ mod python;
 mod render;
 mod run;
 mod tidy;
+mod util;

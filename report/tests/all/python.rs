@@ -6,8 +6,8 @@
 //! output file (`.ci/run` sets it to the file it just produced on the
 //! machine's own Python), every check runs on that file too.
 
+use crate::util::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use report::format;
 use report::model::{Benchmark, Run, Throughput};
@@ -15,7 +15,7 @@ use report::store;
 use report::tables::{self, MISSING, Table};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python/cpython-3.11.7.json")
+    fixture_path("python/cpython-3.11.7.json")
 }
 
 /// The fixture, plus the file `PY314_RESULTS` names.
@@ -38,13 +38,6 @@ fn rust_run() -> Run {
 
 fn raw(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn report(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_report"))
-        .args(args)
-        .output()
-        .expect("report runs")
 }
 
 fn ingest(path: &Path, dir: &Path) -> Run {

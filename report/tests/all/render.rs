@@ -5,19 +5,15 @@
 //! machine running the tests. Plus the command-line behaviour: filters that
 //! match nothing, atomic `-o`, duplicate labels.
 
+use crate::util::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use report::ingest::{IngestOptions, ingest};
 use report::model::{BuildContext, Cpu, Git, Os, Profile, Run, Toolchain};
 use report::render::{markdown, select, summary};
 use report::store;
 use report::tables::{self, TableSpec};
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion-0.8.2")
-}
 
 /// A complete, fixed build context: what `context::detect` would find on a
 /// well-known machine.
@@ -86,7 +82,7 @@ fn quick_run() -> Run {
 
 fn ingest_fixture(baseline: Option<&str>, label: &str, context: BuildContext) -> Run {
     let ingested = ingest(
-        &fixture(),
+        &criterion_fixture(),
         &IngestOptions {
             baseline: baseline.map(str::to_owned),
             label: Some(label.to_owned()),
@@ -163,7 +159,7 @@ fn summary_of_a_full_run() {
         !text.contains("P95 from too few samples"),
         "a full run is reliable"
     );
-    insta::assert_snapshot!("summary_new", text);
+    in_snapshots(|| insta::assert_snapshot!("render__summary_new", text));
 }
 
 #[test]
@@ -175,7 +171,7 @@ fn summary_of_a_quick_run_marks_p95_unreliable() {
         .filter(|l| l.starts_with("fixture") && l.contains("~ "))
         .count();
     assert!(marked > 0, "{text}");
-    insta::assert_snapshot!("summary_quick", text);
+    in_snapshots(|| insta::assert_snapshot!("render__summary_quick", text));
 }
 
 #[test]
@@ -223,7 +219,7 @@ fn markdown_of_two_runs_with_different_benchmark_sets() {
             "- 1.89.0 generic: no result for fixture/throughput/elements/64 (shown as -)."
         )
     );
-    insta::assert_snapshot!("markdown_two_runs", text);
+    in_snapshots(|| insta::assert_snapshot!("render__markdown_two_runs", text));
 }
 
 #[test]
@@ -286,7 +282,7 @@ fn builtin_doc_tables_over_fixture_data() {
         ]
     );
     let text = markdown::render(&[run], &tables::builtin_specs()).unwrap();
-    insta::assert_snapshot!("markdown_builtin_tables", text);
+    in_snapshots(|| insta::assert_snapshot!("render__markdown_builtin_tables", text));
 }
 
 #[test]
@@ -307,13 +303,6 @@ fn filters_that_match_nothing_suggest_the_closest_ids() {
 }
 
 // --- the `report` binary -------------------------------------------------
-
-fn report(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_report"))
-        .args(args)
-        .output()
-        .expect("report runs")
-}
 
 /// Writes both fixture runs as run files into a temporary results folder.
 fn results_dir() -> tempfile::TempDir {
