@@ -75,34 +75,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .then(|| crate::runner::instructions::prepare(&plan, &mut progress))
         .transpose()
         .map_err(|e| anyhow!(e))?;
-    for s in &plan.skipped {
-        let why: Vec<String> = s.problems.iter().map(ToString::to_string).collect();
-        progress.println(format!("skipping cell {}: {}", s.cell, why.join("; ")));
-    }
-    progress.println(format!(
-        "{} cell{} x {} crate{} ({}), {settings}; logs in {}",
-        plan.cells.len(),
-        plural(plan.cells.len()),
-        plan.crates.len(),
-        plural(plan.crates.len()),
-        plan.crates
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        plan.workspace.cells_dir().display()
-    ));
+    announce(&plan, &settings, &progress);
 
     let watch_settings = WatchSettings::new(!args.no_retry);
     let machine_check = check_machine(args, &watch_settings, &progress)?;
 
     let cells_dir = plan.workspace.cells_dir();
-    let mut written: Vec<Written> = Vec::new();
-    let mut failures: Vec<String> = Vec::new();
-    let mut interrupted = false;
+    let mut tally = Tally::default();
     for (i, cell) in plan.cells.iter().enumerate() {
         if interrupt::interrupted() {
-            interrupted = true;
+            tally.interrupted = true;
             break;
         }
         progress.start_cell(i, &cell.to_string());
@@ -124,76 +106,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 job.paths().log.display()
             )
         });
-        let mut counted = None;
-        let outcome = match (outcome, &instructions) {
-            (Ok(CellOutcome::Measured(m)), Some(pass)) => match pass.run(&job, &mut progress) {
-                Ok(Ok(c)) => {
-                    counted = Some(c);
-                    Ok(CellOutcome::Measured(m))
-                }
-                Ok(Err(f)) => Ok(CellOutcome::Failed(f)),
-                Err(e) => Err(anyhow!(e).context(format!("cell {cell}: counting instructions"))),
-            },
-            (other, _) => other,
-        };
-        match outcome {
-            Ok(CellOutcome::Measured(m)) => {
-                match record(&plan, cell, &m, args, &flags, counted.as_ref()) {
-                    Ok((path, run, warnings)) => {
-                        for w in warnings {
-                            progress.println(format!("  warning: {w}"));
-                        }
-                        progress.println(format!(
-                            "  wrote {} ({} benchmarks, measuring took {})",
-                            path.display(),
-                            run.benchmarks.len(),
-                            human_duration(m.usage.wall)
-                        ));
-                        written.push(Written {
-                            cell: cell.clone(),
-                            path,
-                            run,
-                            build_time: m.build_time,
-                        });
-                    }
-                    Err(e) => {
-                        let msg = format!("cell {cell}: {e:#}");
-                        progress.println(&msg);
-                        failures.push(msg);
-                        if !args.keep_going {
-                            break;
-                        }
-                    }
-                }
-            }
-            Ok(CellOutcome::Failed(f)) => {
-                let msg = failure_message(cell, &f);
-                progress.println(&msg);
-                failures.push(format!("cell {cell}: {} failed ({})", f.step, f.status));
-                if !args.keep_going {
-                    break;
-                }
-            }
-            Ok(CellOutcome::Interrupted(paths)) => {
-                progress.println(format!(
-                    "interrupted: cell {cell} is not written (its partial criterion data stays in {})",
-                    paths.criterion_dir.display()
-                ));
-                interrupted = true;
-                break;
-            }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                progress.println(&msg);
-                failures.push(msg);
-                if !args.keep_going {
-                    break;
-                }
-            }
+        let (outcome, counted) =
+            count_instructions(outcome, instructions.as_ref(), &job, &mut progress);
+        let recorded = |m: &Measured| record(&plan, cell, m, args, &flags, counted.as_ref());
+        if !tally.settle(cell, outcome, recorded, &progress) && !args.keep_going {
+            break;
+        }
+        if tally.interrupted {
+            break;
         }
     }
     progress.finish();
-    let python_written = if interrupted || (!failures.is_empty() && !args.keep_going) {
+    let python_written = if tally.interrupted || (!tally.failures.is_empty() && !args.keep_going) {
         Vec::new()
     } else {
         python::run_all(
@@ -206,35 +130,153 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 keep_going: args.keep_going,
             },
             &|run: &Run| write_new_run(&args.results, run),
-            &mut failures,
+            &mut tally.failures,
         )
     };
 
     // The report of this invocation's cells.
     let mut report_paths = Vec::new();
-    if !written.is_empty() || !python_written.is_empty() {
-        let mut runs: Vec<Run> = written.iter().map(|w| w.run.clone()).collect();
+    if !tally.written.is_empty() || !python_written.is_empty() {
+        let mut runs: Vec<Run> = tally.written.iter().map(|w| w.run.clone()).collect();
         runs.extend(python_written.iter().map(|(_, run)| run.clone()));
         match write_reports(&args.results, &runs, started) {
             Ok(paths) => report_paths = paths,
-            Err(e) => failures.push(format!("writing the report: {e:#}")),
+            Err(e) => tally.failures.push(format!("writing the report: {e:#}")),
         }
     }
 
     print_summary(
-        &written,
+        &tally.written,
         &report_paths,
-        &failures,
+        &tally.failures,
         &plan,
         progress.elapsed(),
     );
-    Ok(if interrupted {
-        ExitCode::from(130)
-    } else if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(tally.exit_code())
+}
+
+/// The skipped cells and what is about to run.
+fn announce(plan: &Plan, settings: &Settings, progress: &Progress) {
+    for s in &plan.skipped {
+        let why: Vec<String> = s.problems.iter().map(ToString::to_string).collect();
+        progress.println(format!("skipping cell {}: {}", s.cell, why.join("; ")));
+    }
+    progress.println(format!(
+        "{} cell{} x {} crate{} ({}), {settings}; logs in {}",
+        plan.cells.len(),
+        plural(plan.cells.len()),
+        plan.crates.len(),
+        plural(plan.crates.len()),
+        plan.crates
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        plan.workspace.cells_dir().display()
+    ));
+}
+
+/// With `--instructions`, a measured cell's instruction counts; a cell
+/// whose count failed is a failed cell.
+fn count_instructions(
+    outcome: anyhow::Result<CellOutcome>,
+    pass: Option<&crate::runner::instructions::Pass>,
+    job: &CellJob<'_>,
+    progress: &mut Progress,
+) -> (
+    anyhow::Result<CellOutcome>,
+    Option<crate::runner::instructions::Counted>,
+) {
+    let cell = job.cell;
+    match (outcome, pass) {
+        (Ok(CellOutcome::Measured(m)), Some(pass)) => match pass.run(job, progress) {
+            Ok(Ok(c)) => (Ok(CellOutcome::Measured(m)), Some(c)),
+            Ok(Err(f)) => (Ok(CellOutcome::Failed(f)), None),
+            Err(e) => (
+                Err(anyhow!(e).context(format!("cell {cell}: counting instructions"))),
+                None,
+            ),
+        },
+        (other, _) => (other, None),
+    }
+}
+
+/// What the cells left: the written ones, the failures, and whether Ctrl-C
+/// stopped them.
+#[derive(Default)]
+struct Tally {
+    written: Vec<Written>,
+    failures: Vec<String>,
+    interrupted: bool,
+}
+
+impl Tally {
+    /// Records one cell's outcome (writing its run file through `record`);
+    /// false when the cell failed.
+    fn settle(
+        &mut self,
+        cell: &CellSpec,
+        outcome: anyhow::Result<CellOutcome>,
+        record: impl FnOnce(&Measured) -> anyhow::Result<(PathBuf, Run, Vec<String>)>,
+        progress: &Progress,
+    ) -> bool {
+        let failure = match outcome {
+            Ok(CellOutcome::Measured(m)) => match record(&m) {
+                Ok((path, run, warnings)) => {
+                    for w in warnings {
+                        progress.println(format!("  warning: {w}"));
+                    }
+                    progress.println(format!(
+                        "  wrote {} ({} benchmarks, measuring took {})",
+                        path.display(),
+                        run.benchmarks.len(),
+                        human_duration(m.usage.wall)
+                    ));
+                    self.written.push(Written {
+                        cell: cell.clone(),
+                        path,
+                        run,
+                        build_time: m.build_time,
+                    });
+                    return true;
+                }
+                Err(e) => {
+                    let msg = format!("cell {cell}: {e:#}");
+                    progress.println(&msg);
+                    msg
+                }
+            },
+            Ok(CellOutcome::Failed(f)) => {
+                progress.println(failure_message(cell, &f));
+                format!("cell {cell}: {} failed ({})", f.step, f.status)
+            }
+            Ok(CellOutcome::Interrupted(paths)) => {
+                progress.println(format!(
+                    "interrupted: cell {cell} is not written (its partial criterion data stays in {})",
+                    paths.criterion_dir.display()
+                ));
+                self.interrupted = true;
+                return true;
+            }
+            Err(e) => {
+                let msg = format!("{e:#}");
+                progress.println(&msg);
+                msg
+            }
+        };
+        self.failures.push(failure);
+        false
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.interrupted {
+            ExitCode::from(130)
+        } else if self.failures.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The machine check before the first cell (Linux: `/proc`), with

@@ -138,22 +138,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
     let sources = spec.source_names();
 
     let versus = PythonVersus::new(indexes, &rows, &sources);
-    let mut columns = vec![spec.row_header.clone()];
-    columns.extend(spec.references.iter().map(|r| r.title.clone()));
-    for (i, index) in indexes.iter().enumerate() {
-        let label = &index.run.label;
-        for source in &sources {
-            columns.push(if sources.len() == 1 {
-                label.clone()
-            } else {
-                format!("{label}: {source}")
-            });
-        }
-        for derived in &spec.derived {
-            columns.push(format!("{label}: {}", derived.title));
-        }
-        columns.extend(versus.titles(i, indexes, sources.len()));
-    }
+    let columns = columns(spec, indexes, &sources, &versus);
 
     let keyed: HashMap<&str, &Row<'_>> = rows
         .iter()
@@ -222,6 +207,52 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
         cells.push(line);
     }
 
+    let notes = notes(spec, indexes, &rows, &versus, used_marks, oversubscribed);
+    Some(Table {
+        title: spec.title.clone(),
+        columns,
+        rows: cells,
+        notes,
+    })
+}
+
+/// The header: the row header, the references, then per run its sources,
+/// derived columns and Python/Rust columns.
+fn columns(
+    spec: &TableSpec,
+    indexes: &[RunIndex<'_>],
+    sources: &[&str],
+    versus: &PythonVersus<'_>,
+) -> Vec<String> {
+    let mut columns = vec![spec.row_header.clone()];
+    columns.extend(spec.references.iter().map(|r| r.title.clone()));
+    for (i, index) in indexes.iter().enumerate() {
+        let label = &index.run.label;
+        for source in sources {
+            columns.push(if sources.len() == 1 {
+                label.clone()
+            } else {
+                format!("{label}: {source}")
+            });
+        }
+        for derived in &spec.derived {
+            columns.push(format!("{label}: {}", derived.title));
+        }
+        columns.extend(versus.titles(i, indexes, sources.len()));
+    }
+    columns
+}
+
+/// A table's notes: the spec's, the core and oversubscription notes, the
+/// Python notes, the legend of the marks used, and what each run lacks.
+fn notes(
+    spec: &TableSpec,
+    indexes: &[RunIndex<'_>],
+    rows: &[Row<'_>],
+    versus: &PythonVersus<'_>,
+    used_marks: Vec<Mark>,
+    oversubscribed: bool,
+) -> Vec<String> {
     let mut notes = spec.notes.clone();
     if indexes
         .iter()
@@ -238,7 +269,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
              so the efficiency says little about scaling."
         ));
     }
-    notes.extend(versus.notes(indexes, &rows));
+    notes.extend(versus.notes(indexes, rows));
     notes.extend(marks_legend(used_marks));
     for index in indexes {
         let wanted: BTreeSet<&str> = rows
@@ -252,12 +283,7 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
             .collect();
         notes.extend(missing_note(&index.run.label, &missing, wanted.len()));
     }
-    Some(Table {
-        title: spec.title.clone(),
-        columns,
-        rows: cells,
-        notes,
-    })
+    notes
 }
 
 /// "label: 2 cores (2 logical CPUs), available parallelism 2, CPU model".
