@@ -302,61 +302,8 @@ fn read_benchmark(root: &Path, folder: &Path, baseline: &str) -> Result<Benchmar
         .map(|s| estimate("slope", s))
         .transpose()?;
 
-    if sample.iters.len() != sample.times.len() {
-        return Err(problem(
-            &sample_path,
-            format!(
-                "{} iteration counts but {} times (expected one each per sample)",
-                sample.iters.len(),
-                sample.times.len()
-            ),
-        ));
-    }
-    if sample.iters.is_empty() {
-        return Err(problem(&sample_path, "no samples".into()));
-    }
-    let mut per_iteration_ns = Vec::with_capacity(sample.iters.len());
-    let mut iterations: u64 = 0;
-    for (i, (iters, time)) in sample.iters.iter().zip(&sample.times).enumerate() {
-        let iters = match iters {
-            Some(n) if n.is_finite() && *n >= 1.0 => *n,
-            Some(n) if *n == 0.0 => {
-                return Err(problem(
-                    &sample_path,
-                    format!("sample {i} has zero iterations"),
-                ));
-            }
-            Some(n) => {
-                return Err(problem(
-                    &sample_path,
-                    format!("sample {i} has {n} iterations (expected a positive count)"),
-                ));
-            }
-            None => {
-                return Err(problem(
-                    &sample_path,
-                    format!("sample {i}: iterations not a number"),
-                ));
-            }
-        };
-        let time = match time {
-            Some(t) if t.is_finite() && *t >= 0.0 => *t,
-            Some(t) => {
-                return Err(problem(
-                    &sample_path,
-                    format!("sample {i} has time {t} ns (expected a finite, non-negative time)"),
-                ));
-            }
-            None => {
-                return Err(problem(
-                    &sample_path,
-                    format!("sample {i}: time is not a number"),
-                ));
-            }
-        };
-        iterations = iterations.saturating_add(iters.round() as u64);
-        per_iteration_ns.push(time / iters);
-    }
+    let (per_iteration_ns, iterations) =
+        per_iteration(&sample).map_err(|reason| problem(&sample_path, reason))?;
     let percentiles = crate::stats::percentiles::percentiles(&per_iteration_ns)
         .ok_or_else(|| problem(&sample_path, "percentiles undefined".into()))?;
     let mode = match sample.sampling_mode {
@@ -389,6 +336,47 @@ fn read_benchmark(root: &Path, folder: &Path, baseline: &str) -> Result<Benchmar
         metrics: Vec::new(),
         interference: None,
     })
+}
+
+/// Each sample's time per iteration, and the iterations in all; the error
+/// says which sample is bad and what was expected.
+fn per_iteration(sample: &criterion::SampleFile) -> Result<(Vec<f64>, u64), String> {
+    if sample.iters.len() != sample.times.len() {
+        return Err(format!(
+            "{} iteration counts but {} times (expected one each per sample)",
+            sample.iters.len(),
+            sample.times.len()
+        ));
+    }
+    if sample.iters.is_empty() {
+        return Err("no samples".into());
+    }
+    let mut per_iteration_ns = Vec::with_capacity(sample.iters.len());
+    let mut iterations: u64 = 0;
+    for (i, (iters, time)) in sample.iters.iter().zip(&sample.times).enumerate() {
+        let iters = match iters {
+            Some(n) if n.is_finite() && *n >= 1.0 => *n,
+            Some(n) if *n == 0.0 => return Err(format!("sample {i} has zero iterations")),
+            Some(n) => {
+                return Err(format!(
+                    "sample {i} has {n} iterations (expected a positive count)"
+                ));
+            }
+            None => return Err(format!("sample {i}: iterations not a number")),
+        };
+        let time = match time {
+            Some(t) if t.is_finite() && *t >= 0.0 => *t,
+            Some(t) => {
+                return Err(format!(
+                    "sample {i} has time {t} ns (expected a finite, non-negative time)"
+                ));
+            }
+            None => return Err(format!("sample {i}: time is not a number")),
+        };
+        iterations = iterations.saturating_add(iters.round() as u64);
+        per_iteration_ns.push(time / iters);
+    }
+    Ok((per_iteration_ns, iterations))
 }
 
 fn skipped(e: &criterion::CriterionError) -> String {

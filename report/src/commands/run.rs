@@ -117,22 +117,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         }
     }
     progress.finish();
-    let python_written = if tally.interrupted || (!tally.failures.is_empty() && !args.keep_going) {
-        Vec::new()
-    } else {
-        python::run_all(
-            &python_cells,
-            &python::Invocation {
-                workspace_root: &plan.workspace.root,
-                cells_dir: &plan.workspace.cells_dir(),
-                iterations: python::iterations(args.python_iterations, args.quick),
-                label: args.label.as_deref(),
-                keep_going: args.keep_going,
-            },
-            &|run: &Run| write_new_run(&args.results, run),
-            &mut tally.failures,
-        )
-    };
+    let python_written = run_python(args, &plan, &python_cells, &mut tally);
 
     // The report of this invocation's cells.
     let mut report_paths = Vec::new();
@@ -153,6 +138,32 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         progress.elapsed(),
     );
     Ok(tally.exit_code())
+}
+
+/// The Python cells (`--python`), unless Ctrl-C or a failed cell without
+/// `--keep-going` stopped the run: the run files they wrote.
+fn run_python(
+    args: &RunArgs,
+    plan: &Plan,
+    python_cells: &[python::PythonCell],
+    tally: &mut Tally,
+) -> Vec<(PathBuf, Run)> {
+    if tally.interrupted || (!tally.failures.is_empty() && !args.keep_going) {
+        Vec::new()
+    } else {
+        python::run_all(
+            &python_cells,
+            &python::Invocation {
+                workspace_root: &plan.workspace.root,
+                cells_dir: &plan.workspace.cells_dir(),
+                iterations: python::iterations(args.python_iterations, args.quick),
+                label: args.label.as_deref(),
+                keep_going: args.keep_going,
+            },
+            &|run: &Run| write_new_run(&args.results, run),
+            &mut tally.failures,
+        )
+    }
 }
 
 /// The skipped cells and what is about to run.

@@ -219,24 +219,10 @@ impl CellJob<'_> {
         let mut log = BufWriter::new(fs::File::create(&paths.log)?);
 
         // 1. Build.
-        progress.phase("building (cargo bench --no-run)");
-        let build_started = Instant::now();
-        for krate in self.crates {
-            let build = self.build_invocation(&paths, krate);
-            let done = process::run_streaming(&build, &mut log, &mut |stream, line| {
-                if let (Stream::Stderr, Some(what)) =
-                    (stream, line.trim_start().strip_prefix("Compiling "))
-                {
-                    progress.detail(&format!("building: compiling {what}"));
-                }
-            })?;
-            if let Some(outcome) =
-                self.check(&paths, &format!("building {}", krate.name), &build, &done)
-            {
-                return Ok(outcome);
-            }
-        }
-        let build_time = build_started.elapsed();
+        let build_time = match self.build(&paths, &mut log, progress)? {
+            Ok(time) => time,
+            Err(outcome) => return Ok(outcome),
+        };
 
         // 2. List what will run, per crate.
         progress.phase("listing benchmarks");
@@ -274,9 +260,12 @@ impl CellJob<'_> {
 
         // 3. Measure, one crate at a time.
         let measuring_started = SystemTime::now();
-        let mut usage = Usage::zero();
+        let mut measuring = Measuring {
+            log: &mut log,
+            usage: Usage::zero(),
+            commands: Vec::new(),
+        };
         let mut finished_ids = Vec::new();
-        let mut commands = Vec::new();
         let mut per_crate: Vec<(&BenchCrate, Vec<String>)> = Vec::new();
         for (krate, count) in self.crates.iter().zip(counts) {
             if count == 0 {
@@ -284,17 +273,12 @@ impl CellJob<'_> {
             }
             progress.start_crate(&krate.name, count);
             let bench = self.bench_invocation(&paths, krate);
-            commands.push(bench.shell_line());
-            let (done, ids) = measure(&bench, &mut log, progress, watch)?;
-            usage.add(&done.usage);
-            if let Some(outcome) = self.check(
-                &paths,
-                &format!("benchmarks of {}", krate.name),
-                &bench,
-                &done,
-            ) {
-                return Ok(outcome);
-            }
+            let step = format!("benchmarks of {}", krate.name);
+            let ids =
+                match self.measure_step(&paths, &step, &bench, &mut measuring, progress, watch)? {
+                    Ok(ids) => ids,
+                    Err(outcome) => return Ok(outcome),
+                };
             finished_ids.extend(ids.iter().cloned());
             per_crate.push((krate, ids));
         }
@@ -302,44 +286,17 @@ impl CellJob<'_> {
         // 4. Measure the disturbed benchmarks once more: the machine may be
         // calmer now. Criterion replaces their `new/` data, so the run file
         // gets the second measurement.
-        let mut retried = Vec::new();
-        if watch.settings.retry {
-            for (krate, ids) in &per_crate {
-                let disturbed: Vec<String> = watch.disturbed(ids).into_iter().cloned().collect();
-                if disturbed.is_empty() {
-                    continue;
-                }
-                progress.println(format!(
-                    "  {}: measuring {} disturbed benchmark{} again",
-                    krate.name,
-                    disturbed.len(),
-                    if disturbed.len() == 1 { "" } else { "s" }
-                ));
-                progress.set_total(progress.total + disturbed.len() as u64);
-                progress.start_crate(&krate.name, disturbed.len());
-                let filter = Filter::exactly(&disturbed);
-                let bench = self.invocation(
-                    &paths,
-                    self.cargo_args(
-                        &[krate],
-                        &[],
-                        &settings::bench_args(self.settings, Some(&filter)),
-                    ),
-                );
-                commands.push(bench.shell_line());
-                let (done, _) = measure(&bench, &mut log, progress, watch)?;
-                usage.add(&done.usage);
-                if let Some(outcome) = self.check(
-                    &paths,
-                    &format!("measuring disturbed benchmarks of {} again", krate.name),
-                    &bench,
-                    &done,
-                ) {
-                    return Ok(outcome);
-                }
-                retried.extend(disturbed);
+        let retried = if watch.settings.retry {
+            match self.retry_disturbed(&paths, &per_crate, &mut measuring, progress, watch)? {
+                Ok(retried) => retried,
+                Err(outcome) => return Ok(outcome),
             }
-        }
+        } else {
+            Vec::new()
+        };
+        let Measuring {
+            usage, commands, ..
+        } = measuring;
         Ok(CellOutcome::Measured(Measured {
             paths,
             measuring_started,
@@ -351,6 +308,98 @@ impl CellJob<'_> {
             retried,
             machine_check: watch.machine_check.clone().map(Box::new),
         }))
+    }
+
+    /// Builds every bench crate (`cargo bench --no-run`): the time it took,
+    /// or the outcome that stops the cell.
+    fn build(
+        &self,
+        paths: &CellPaths,
+        log: &mut dyn io::Write,
+        progress: &mut Progress,
+    ) -> io::Result<Result<Duration, CellOutcome>> {
+        progress.phase("building (cargo bench --no-run)");
+        let build_started = Instant::now();
+        for krate in self.crates {
+            let build = self.build_invocation(paths, krate);
+            let done = process::run_streaming(&build, log, &mut |stream, line| {
+                if let (Stream::Stderr, Some(what)) =
+                    (stream, line.trim_start().strip_prefix("Compiling "))
+                {
+                    progress.detail(&format!("building: compiling {what}"));
+                }
+            })?;
+            if let Some(outcome) =
+                self.check(paths, &format!("building {}", krate.name), &build, &done)
+            {
+                return Ok(Err(outcome));
+            }
+        }
+        Ok(Ok(build_started.elapsed()))
+    }
+
+    /// Runs one bench invocation with `watch` and checks it: the ids it
+    /// finished, or the outcome that stops the cell.
+    fn measure_step(
+        &self,
+        paths: &CellPaths,
+        step: &str,
+        bench: &Invocation,
+        measuring: &mut Measuring<'_>,
+        progress: &mut Progress,
+        watch: &mut Watch,
+    ) -> io::Result<Result<Vec<String>, CellOutcome>> {
+        measuring.commands.push(bench.shell_line());
+        let (done, ids) = measure(bench, measuring.log, progress, watch)?;
+        measuring.usage.add(&done.usage);
+        Ok(match self.check(paths, step, bench, &done) {
+            Some(outcome) => Err(outcome),
+            None => Ok(ids),
+        })
+    }
+
+    /// Measures each crate's disturbed benchmarks once more: the ids
+    /// measured again, or the outcome that stops the cell.
+    fn retry_disturbed(
+        &self,
+        paths: &CellPaths,
+        per_crate: &[(&BenchCrate, Vec<String>)],
+        measuring: &mut Measuring<'_>,
+        progress: &mut Progress,
+        watch: &mut Watch,
+    ) -> io::Result<Result<Vec<String>, CellOutcome>> {
+        let mut retried = Vec::new();
+        for (krate, ids) in per_crate {
+            let disturbed: Vec<String> = watch.disturbed(ids).into_iter().cloned().collect();
+            if disturbed.is_empty() {
+                continue;
+            }
+            progress.println(format!(
+                "  {}: measuring {} disturbed benchmark{} again",
+                krate.name,
+                disturbed.len(),
+                if disturbed.len() == 1 { "" } else { "s" }
+            ));
+            progress.set_total(progress.total + disturbed.len() as u64);
+            progress.start_crate(&krate.name, disturbed.len());
+            let filter = Filter::exactly(&disturbed);
+            let bench = self.invocation(
+                paths,
+                self.cargo_args(
+                    &[krate],
+                    &[],
+                    &settings::bench_args(self.settings, Some(&filter)),
+                ),
+            );
+            let step = format!("measuring disturbed benchmarks of {} again", krate.name);
+            if let Err(outcome) =
+                self.measure_step(paths, &step, &bench, measuring, progress, watch)?
+            {
+                return Ok(Err(outcome));
+            }
+            retried.extend(disturbed);
+        }
+        Ok(Ok(retried))
     }
 
     /// `Some(outcome)` when the cell must stop here (interrupt or failure).
@@ -374,6 +423,14 @@ impl CellJob<'_> {
             })
         })
     }
+}
+
+/// What measuring a cell gathers across its bench invocations: the log
+/// they write to, their resource usage and their command lines.
+struct Measuring<'l> {
+    log: &'l mut dyn io::Write,
+    usage: Usage,
+    commands: Vec<String>,
 }
 
 /// Runs one measuring command, feeding criterion's events to progress and

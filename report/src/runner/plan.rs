@@ -317,46 +317,15 @@ pub fn plan(
 
     let host = tools::parse_host(&tools.output("rustc", &["-vV"])?)
         .ok_or_else(|| PlanError::Metadata("`rustc -vV` printed no `host:` line".into()))?;
-    let installed_toolchains = match tools.output("rustup", &["toolchain", "list"]) {
-        Ok(out) => Some(tools::parse_toolchain_list(&out)),
-        Err(ToolError::NotFound { .. }) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let (installed_toolchains, active) = rustup_toolchains(tools)?;
     let rustup = installed_toolchains.is_some();
-    let active = if rustup {
-        tools
-            .output("rustup", &["show", "active-toolchain"])
-            .ok()
-            .and_then(|o| tools::parse_active_toolchain(&o))
-    } else {
-        None
-    };
 
-    // Toolchains, each with the problem that rules it out (if any).
-    let mut choices: Vec<(ToolchainChoice, Option<Problem>)> = Vec::new();
-    if req.toolchains.is_empty() {
-        choices.push((ToolchainChoice::current(active.as_deref(), &host), None));
-    }
-    for name in &req.toolchains {
-        let choice = ToolchainChoice::named(name, &host);
-        let problem = match &installed_toolchains {
-            None => Some(Problem::NoRustup {
-                toolchain: name.clone(),
-            }),
-            Some(installed) => {
-                let full = format!("{name}-{host}");
-                (!installed.iter().any(|t| t == name || *t == full)).then(|| {
-                    Problem::ToolchainMissing {
-                        toolchain: name.clone(),
-                        installed: installed.clone(),
-                    }
-                })
-            }
-        };
-        if !choices.iter().any(|(c, _)| c == &choice) {
-            choices.push((choice, problem));
-        }
-    }
+    let choices = toolchain_choices(
+        req,
+        installed_toolchains.as_deref(),
+        active.as_deref(),
+        &host,
+    );
 
     let toolchain_list: Vec<ToolchainChoice> = choices.iter().map(|(c, _)| c.clone()).collect();
     let all_cells = cell::expand(&toolchain_list, &req.target_cpus, &req.targets, &host);
@@ -418,18 +387,7 @@ pub fn plan(
     }
 
     if !skipped.is_empty() && (!req.keep_going || cells.is_empty()) {
-        let mut problems: Vec<Problem> = Vec::new();
-        for p in skipped.iter().flat_map(|s| &s.problems) {
-            if !problems.contains(p) {
-                problems.push(p.clone());
-            }
-        }
-        return Err(PlanError::Unavailable {
-            problems,
-            runnable: cells.len(),
-            total: cells.len() + skipped.len(),
-            keep_going: req.keep_going,
-        });
+        return Err(unavailable(&skipped, cells.len(), req.keep_going));
     }
     Ok(Plan {
         workspace,
@@ -439,6 +397,78 @@ pub fn plan(
         cells,
         skipped,
     })
+}
+
+/// The toolchains rustup has installed and its active one; `None` without
+/// rustup.
+fn rustup_toolchains(
+    tools: &dyn Tools,
+) -> Result<(Option<Vec<String>>, Option<String>), ToolError> {
+    let installed_toolchains = match tools.output("rustup", &["toolchain", "list"]) {
+        Ok(out) => Some(tools::parse_toolchain_list(&out)),
+        Err(ToolError::NotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let active = if installed_toolchains.is_some() {
+        tools
+            .output("rustup", &["show", "active-toolchain"])
+            .ok()
+            .and_then(|o| tools::parse_active_toolchain(&o))
+    } else {
+        None
+    };
+    Ok((installed_toolchains, active))
+}
+
+/// The requested toolchains (the current one when none is named), each
+/// with the problem that rules it out (if any).
+fn toolchain_choices(
+    req: &Request,
+    installed_toolchains: Option<&[String]>,
+    active: Option<&str>,
+    host: &str,
+) -> Vec<(ToolchainChoice, Option<Problem>)> {
+    let mut choices: Vec<(ToolchainChoice, Option<Problem>)> = Vec::new();
+    if req.toolchains.is_empty() {
+        choices.push((ToolchainChoice::current(active, host), None));
+    }
+    for name in &req.toolchains {
+        let choice = ToolchainChoice::named(name, host);
+        let problem = match installed_toolchains {
+            None => Some(Problem::NoRustup {
+                toolchain: name.clone(),
+            }),
+            Some(installed) => {
+                let full = format!("{name}-{host}");
+                (!installed.iter().any(|t| t == name || *t == full)).then(|| {
+                    Problem::ToolchainMissing {
+                        toolchain: name.clone(),
+                        installed: installed.to_vec(),
+                    }
+                })
+            }
+        };
+        if !choices.iter().any(|(c, _)| c == &choice) {
+            choices.push((choice, problem));
+        }
+    }
+    choices
+}
+
+/// The error for cells that cannot run: each distinct problem once.
+fn unavailable(skipped: &[Skipped], runnable: usize, keep_going: bool) -> PlanError {
+    let mut problems: Vec<Problem> = Vec::new();
+    for p in skipped.iter().flat_map(|s| &s.problems) {
+        if !problems.contains(p) {
+            problems.push(p.clone());
+        }
+    }
+    PlanError::Unavailable {
+        problems,
+        runnable,
+        total: runnable + skipped.len(),
+        keep_going,
+    }
 }
 
 /// `+NAME` for rustup proxies, when the cell names a toolchain.
