@@ -5,8 +5,9 @@
 //! - [`write_criterion_tree`] writes a criterion 0.8-shaped tree (`new/`
 //!   benchmark.json, estimates.json, sample.json, tukey.json) of N benchmarks;
 //! - [`synthetic_runs`] builds M runs x N benchmarks in memory, whose ids
-//!   start with the ids the doc-shaped tables use (see docs/ids.md), so renderers
-//!   fill every table as with real data;
+//!   start with the ids the built-in doc tables and charts read (taken from
+//!   `tables.toml` and the catalog, see docs/ids.md), so renderers fill every
+//!   table as with real data;
 //! - [`synthetic_history`] builds M runs of one cell over M days, one commit
 //!   each (every tenth tagged), with lasting steps of +25 % and −20 % in a few
 //!   benchmarks, as a CI history would hold; `cpu/kernel` benchmarks carry
@@ -26,6 +27,7 @@ use crate::model::{
     Benchmark, BenchmarkId, Better, BuildContext, Cpu, Estimate, Git, Metric, Os, Percentiles,
     Profile, Run, SCHEMA, Sampling, SamplingMode, Throughput, Toolchain,
 };
+use crate::{catalog, tables};
 
 /// Samples per synthetic benchmark (criterion's default).
 pub const SAMPLES: usize = 100;
@@ -58,33 +60,29 @@ fn synthetic_id(i: usize) -> BenchmarkId {
     }
 }
 
-/// Ids used by the doc-shaped tables (docs/ids.md), then synthetic ones.
+/// The ids the built-in doc tables (`tables.toml`) and charts (the
+/// catalog) read, each once and in that order, then synthetic ones. A chart
+/// pattern's `*` takes every word its suite's known ids have there.
 fn run_ids(n: usize) -> Vec<BenchmarkId> {
-    let id = |g: &str, f: &str, v: &str| BenchmarkId {
-        group: g.to_owned(),
-        function: Some(f.to_owned()),
-        value: Some(v.to_owned()),
-    };
-    let mut ids = vec![id("cpu/kernel", "serial", "1")];
-    for t in ["1", "2", "4", "8", "max"] {
-        ids.push(id("cpu/kernel", "rayon", t));
-        ids.push(id("cpu/kernel", "scoped", t));
-    }
-    for f in ["v4", "v4-os-rng", "now_v7", "new_v7-nocontext", "v7-ours"] {
-        ids.push(id("uuid/generate", f, "1000"));
-    }
-    for q in ["compress", "decompress"] {
-        for c in ["zstd-1", "zstd-3", "gzip-6", "lz4-block", "copy"] {
-            for p in ["json-100k", "logs-1m"] {
-                ids.push(id(&format!("compress/{q}"), c, p));
-            }
+    let mut full: Vec<String> = Vec::new();
+    for spec in tables::builtin_specs() {
+        for row in &spec.rows {
+            full.extend(row.id.iter().chain(row.ids.values()).cloned());
         }
     }
-    for rt in ["current_thread", "mt-1", "mt-2", "mt-max"] {
-        ids.push(id("async/spawn", "empty", rt));
-        ids.push(id("async/broadcast", "subscribers-100", rt));
-        ids.push(id("async/tcp-broadcast", "clients-100", rt));
+    let (patterns, charts): (Vec<String>, Vec<String>) = catalog::get()
+        .chart_ids()
+        .into_iter()
+        .partition(|id| id.contains('*'));
+    full.extend(charts);
+    let known: Vec<String> = full.iter().chain(&patterns).cloned().collect();
+    for pattern in &patterns {
+        full.extend(expand(pattern, &known));
     }
+    let mut seen = std::collections::BTreeSet::new();
+    full.retain(|id| seen.insert(id.clone()));
+
+    let mut ids: Vec<BenchmarkId> = full.iter().filter_map(|id| parse_id(id)).collect();
     ids.truncate(n);
     let mut i = 0;
     while ids.len() < n {
@@ -92,6 +90,57 @@ fn run_ids(n: usize) -> Vec<BenchmarkId> {
         i += 1;
     }
     ids
+}
+
+/// The ids `pattern` matches among the combinations of the words `known`
+/// ids of its suite have at each `*` (wildcards themselves left out).
+fn expand(pattern: &str, known: &[String]) -> Vec<String> {
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let suite_ids: Vec<Vec<&str>> = known
+        .iter()
+        .map(|id| id.split('/').collect::<Vec<_>>())
+        .filter(|id| id.len() == parts.len() && id[0] == parts[0])
+        .collect();
+    let mut ids = vec![String::new()];
+    for (k, part) in parts.iter().enumerate() {
+        let mut words: Vec<&str> = if *part == "*" {
+            suite_ids
+                .iter()
+                .map(|id| id[k])
+                .filter(|w| *w != "*")
+                .collect()
+        } else {
+            vec![*part]
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        words.retain(|w| seen.insert(*w));
+        ids = ids
+            .iter()
+            .flat_map(|prefix| words.iter().map(move |w| join_segment(prefix, w)))
+            .collect();
+    }
+    ids
+}
+
+fn join_segment(prefix: &str, word: &str) -> String {
+    if prefix.is_empty() {
+        word.to_owned()
+    } else {
+        format!("{prefix}/{word}")
+    }
+}
+
+/// `suite/question/function/value` as an id; other shapes are left out.
+fn parse_id(full: &str) -> Option<BenchmarkId> {
+    let parts: Vec<&str> = full.split('/').collect();
+    let [suite, question, function, value] = parts[..] else {
+        return None;
+    };
+    Some(BenchmarkId {
+        group: format!("{suite}/{question}"),
+        function: Some(function.to_owned()),
+        value: Some(value.to_owned()),
+    })
 }
 
 /// Per-iteration times of one benchmark around `typical_ns`, ±10 % noise.
@@ -382,6 +431,28 @@ mod tests {
         // ids unique within a run
         let ids: std::collections::BTreeSet<_> = a[0].benchmarks.iter().map(|b| &b.id).collect();
         assert_eq!(ids.len(), 40);
+    }
+
+    #[test]
+    fn every_id_the_doc_tables_and_charts_read_is_in_the_runs() {
+        let run = &synthetic_runs(1, 200)[0];
+        let tables = tables::doc_tables(std::slice::from_ref(run), &tables::builtin_specs());
+        assert_eq!(tables.len(), tables::builtin_specs().len());
+        for table in &tables {
+            assert!(
+                table.notes.iter().all(|n| !n.contains("no result for")),
+                "{}: {:?}",
+                table.title,
+                table.notes
+            );
+        }
+        let ids: Vec<String> = run.benchmarks.iter().map(|b| b.id.full_id()).collect();
+        for wanted in catalog::get().chart_ids() {
+            assert!(
+                ids.iter().any(|id| tables::glob_match(&wanted, id)),
+                "no synthetic id for {wanted}"
+            );
+        }
     }
 
     #[test]
