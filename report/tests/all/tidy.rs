@@ -135,27 +135,47 @@ fn pure_modules_do_no_io() {
 
 #[test]
 fn only_criterion_rs_names_criterions_files() {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
-    let mut offences = Vec::new();
-    for file in &files {
-        let rel = relative(file);
-        if rel == "criterion.rs" {
-            continue;
-        }
-        for (n, line) in code_lines(file) {
-            for name in CRITERION_FILES {
-                if line.contains(name) {
-                    offences.push(format!("src/{rel}:{n}: names {name}: {}", line.trim()));
-                }
-            }
-        }
-    }
+    let offences = offending_lines(
+        |rel| rel != "criterion.rs",
+        |line| {
+            CRITERION_FILES
+                .iter()
+                .find(|name| line.contains(*name))
+                .map(|name| format!("names {name}"))
+        },
+    );
     assert!(
         offences.is_empty(),
         "criterion's layout belongs to src/criterion.rs (use its constants and helpers):\n{}",
         offences.join("\n")
     );
+}
+
+/// `report/src`'s Rust files with their paths relative to it.
+fn source_files() -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    files.into_iter().map(|f| (relative(&f), f)).collect()
+}
+
+/// `src/<file>:<line>: <what>: <code>` for each code line that `offence`
+/// names, in the files `checked` selects by relative path.
+fn offending_lines(
+    checked: impl Fn(&str) -> bool,
+    offence: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut offences = Vec::new();
+    for (rel, file) in source_files() {
+        if !checked(&rel) {
+            continue;
+        }
+        for (n, line) in code_lines(&file) {
+            if let Some(what) = offence(&line) {
+                offences.push(format!("src/{rel}:{n}: {what}: {}", line.trim()));
+            }
+        }
+    }
+    offences
 }
 
 /// Whether a code line reads or writes a `Run` as JSON or through `std::fs`:
@@ -187,20 +207,10 @@ fn words(line: &str) -> impl Iterator<Item = &str> {
 
 #[test]
 fn only_the_store_reads_and_writes_run_files() {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
-    let mut offences = Vec::new();
-    for file in &files {
-        let rel = relative(file);
-        if RUN_FILES.contains(&rel.as_str()) {
-            continue;
-        }
-        for (n, line) in code_lines(file) {
-            if handles_run_files(&line) {
-                offences.push(format!("src/{rel}:{n}: {}", line.trim()));
-            }
-        }
-    }
+    let offences = offending_lines(
+        |rel| !RUN_FILES.contains(&rel),
+        |line| handles_run_files(line).then(|| "reads or writes a run".to_owned()),
+    );
     assert!(
         offences.is_empty(),
         "run files are read and written by src/store.rs alone (store::read_run, \
@@ -212,18 +222,15 @@ fn only_the_store_reads_and_writes_run_files() {
 /// Functions longer than [`MAX_FUNCTION_LINES`], counted from the `fn` line
 /// to the closing brace at its indentation, in files outside `skip`.
 fn long_functions(skip: &[&str]) -> Vec<String> {
-    let mut files = Vec::new();
-    rust_files(&src(), &mut files);
     let mut long = Vec::new();
-    for file in &files {
-        let rel = relative(file);
+    for (rel, file) in source_files() {
         if skip
             .iter()
             .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))
         {
             continue;
         }
-        let text = fs::read_to_string(file).unwrap();
+        let text = fs::read_to_string(&file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         for (start, line) in lines.iter().enumerate() {
             let Some(name) = fn_name(line) else {
