@@ -3,7 +3,7 @@
 //! thread-count words, the codec families, and the ids each built-in chart
 //! reads. Renderers ask here instead of spelling ids and suite names in code,
 //! so renaming a benchmark means editing one data file, and the contract test
-//! (`report/tests/catalog.rs`) fails when the catalog names an id no bench
+//! (`report/tests/all/catalog.rs`) fails when the catalog names an id no bench
 //! crate measures. Pure: the file is compiled into the binary.
 
 use std::cmp::Ordering;

@@ -34,7 +34,7 @@
 //! need their times). It is reported as a warning naming the id and the
 //! file (`report run --filter` leaves out, silently, the ids outside its
 //! filter, which gungraun counted anyway). In the bench crates such an id is
-//! a bug that `report/tests/instruction_ids.rs` catches: it checks every id
+//! a bug that `report/tests/all/instruction_ids.rs` catches: it checks every id
 //! of every instruction harness against the criterion ids of the committed
 //! sample run.
 

@@ -5,7 +5,7 @@
 //! the name given with `--baseline`). Ids come from `benchmark.json`, never
 //! from folder names (criterion sanitizes and truncates those).
 //!
-//! Rules, all tested in `tests/ingest.rs`:
+//! Rules, all tested in `tests/all/ingest.rs`:
 //! - a bad benchmark (missing, truncated or malformed file, NaN, negative
 //!   values, zero iterations, samples of different lengths) is skipped with a
 //!   warning that names the file and the reason; the rest is ingested;

@@ -240,7 +240,7 @@ fn doc_tables_fill_the_python_columns_beside_rust() {
 
         let compression = table(&tables, "Compression");
         // The Python-only notes appear because a Python run is in the table
-        // (the fixture-only snapshot in tests/render.rs shows they do not otherwise).
+        // (the fixture-only snapshot in tests/all/render.rs shows they do not otherwise).
         assert!(
             compression
                 .notes

@@ -1,6 +1,6 @@
 // Uses the HTML report as a person would, in headless Chromium driven by
 // Playwright (playwright-core, with the system's Chromium: no browser
-// download). Called by report/tests/html.rs:
+// download). Called by report/tests/all/html.rs:
 //
 //   node check.mjs <page.html> <screenshot-dir> <query>
 //
