@@ -152,7 +152,7 @@ fn run_python(
         Vec::new()
     } else {
         python::run_all(
-            &python_cells,
+            python_cells,
             &python::Invocation {
                 workspace_root: &plan.workspace.root,
                 cells_dir: &plan.workspace.cells_dir(),
