@@ -32,6 +32,11 @@ const MAX_LINES: usize = 24;
 /// At most this many x labels per chart.
 const MAX_X_LABELS: usize = 12;
 
+/// Points per line with a tooltip, the latest: a tooltip is about 100
+/// bytes, and 300 benchmarks x [`history::MAX_POINTS`] of them would take
+/// 4 MB of the page's 10 MB budget.
+const MAX_TIP_POINTS: usize = 60;
+
 const REGRESSED: RGBColor = draw::PALETTE[3];
 const IMPROVED: RGBColor = draw::PALETTE[2];
 
@@ -66,7 +71,13 @@ pub(crate) fn charts(runs: &[Run], history: &History) -> Result<Vec<GroupHistory
         }
         for ((_, group), mut ids) in groups {
             ids.sort_by(|a, b| tables::natural_cmp(a, b));
-            let mut notes = Vec::new();
+            let mut notes = vec![if cell.runs.len() > MAX_TIP_POINTS {
+                format!(
+                    "Point at the latest {MAX_TIP_POINTS} points for the run, time and interval."
+                )
+            } else {
+                "Point at a point for the run, time and interval.".to_owned()
+            }];
             if cell.left_out > 0 {
                 notes.push(format!(
                     "The latest {} of {} runs of this cell; older ones are left out.",
@@ -283,6 +294,24 @@ fn draw_polyline(
     Ok(())
 }
 
+/// A panel's grid: horizontal lines only, no x ticks (the run labels are
+/// drawn apart), `y_labels` ticks formatted by `format`.
+fn y_grid(
+    cc: &mut Panel<'_, '_>,
+    y_labels: usize,
+    format: &dyn Fn(f64) -> String,
+    desc: &str,
+) -> DrawResult {
+    draw::grid(&mut cc.configure_mesh(), RGBColor(215, 215, 215))
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(y_labels)
+        .y_label_formatter(&|v| draw::tick(&format(*v)))
+        .y_desc(desc)
+        .draw()?;
+    Ok(())
+}
+
 /// What one history chart draws, and on which axes.
 struct Plot<'c> {
     cell: &'c CellHistory,
@@ -304,13 +333,7 @@ impl Plot<'_> {
             .x_label_area_size(36)
             .y_label_area_size(90)
             .build_cartesian_2d(self.x_range.clone(), self.axis.clone())?;
-        draw::grid(&mut cc.configure_mesh(), RGBColor(215, 215, 215))
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(8)
-            .y_label_formatter(&|v| draw::tick(&format::duration_ns(*v)))
-            .y_desc(y_desc.as_str())
-            .draw()?;
+        y_grid(&mut cc, 8, &format::duration_ns, &y_desc)?;
         self.draw_run_labels(area, &cc)?;
         let base = self.axis.range().start;
         let mut tips = Vec::new();
@@ -385,7 +408,8 @@ impl Plot<'_> {
         Ok(())
     }
 
-    /// `v1.2.0 · rayon/4: 1.20 ms (1.18 ms – 1.23 ms)` on each point.
+    /// `v1.2.0 · rayon/4: 1.20 ms (1.18 ms – 1.23 ms)` on each of the
+    /// latest [`MAX_TIP_POINTS`] points.
     fn point_tips(
         &self,
         cc: &Panel<'_, '_>,
@@ -396,6 +420,7 @@ impl Plot<'_> {
             .iter()
             .zip(&line.points)
             .enumerate()
+            .skip(points.len().saturating_sub(MAX_TIP_POINTS))
             .filter_map(|(k, (p, b))| {
                 let (p, b) = (p.as_ref()?, b.as_ref()?);
                 let t = &b.typical;
@@ -428,13 +453,7 @@ impl Plot<'_> {
             .x_label_area_size(16)
             .y_label_area_size(90)
             .build_cartesian_2d(self.x_range.clone(), second.clone())?;
-        draw::grid(&mut cc.configure_mesh(), RGBColor(215, 215, 215))
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(4)
-            .y_label_formatter(&|v| draw::tick(&format::per_second(*v)))
-            .y_desc(desc.as_str())
-            .draw()?;
+        y_grid(&mut cc, 4, &format::per_second, &desc)?;
         for (i, line) in self.lines.iter().enumerate() {
             draw_polyline(&mut cc, &points(line, instructions), draw::colour(i))?;
         }

@@ -41,7 +41,7 @@ use serde::Serialize;
 
 use crate::model::Run;
 
-pub use page::{HtmlOptions, render};
+pub use page::{HtmlOptions, render, sampled_runs};
 
 /// One chart: its SVG, or `None` with a note saying what data it needs.
 #[derive(Debug, Clone, Serialize)]

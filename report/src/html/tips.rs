@@ -1,6 +1,6 @@
 //! Tooltips and links laid over a drawn chart: plotters' SVG backend has no
-//! `<title>` element, so each tip is an invisible shape (`fill="transparent"`,
-//! which still takes the pointer) appended before `</svg>` with the text
+//! `<title>` element, so each tip is an invisible shape (in a group of
+//! `fill="transparent"`, which still takes the pointer) appended before `</svg>` with the text
 //! the browser shows on hover. Where a chart shortens a label, its tip holds
 //! the whole one; a history point's tip gives the run, value and interval.
 
@@ -26,16 +26,17 @@ pub(crate) fn overlay(svg: String, tips: &[Tip]) -> String {
     let Some(end) = svg.rfind("</svg>").filter(|_| !tips.is_empty()) else {
         return svg;
     };
-    let mut layer = String::new();
+    // One group sets the fill every tip shares: a history has thousands.
+    let mut layer = String::from("<g fill=\"transparent\">\n");
     for tip in tips {
         let shape = match tip.shape {
             Shape::Rect((x0, y0), (x1, y1)) => format!(
-                "<rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\" fill=\"transparent\">",
+                "<rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\">",
                 (x1 - x0).max(1),
                 (y1 - y0).max(1)
             ),
             Shape::Dot((x, y), r) => {
-                format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\" fill=\"transparent\">")
+                format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\">")
             }
         };
         let element = if shape.starts_with("<rect") {
@@ -55,6 +56,7 @@ pub(crate) fn overlay(svg: String, tips: &[Tip]) -> String {
             }
         }
     }
+    layer.push_str("</g>\n");
     let mut out = svg;
     out.insert_str(end, &layer);
     out
@@ -106,10 +108,10 @@ mod tests {
         ];
         assert_eq!(
             overlay(svg.clone(), &tips),
-            "<svg><g/><a href=\"#d?x=1&amp;y\"><rect x=\"1\" y=\"2\" width=\"10\" \
-             height=\"5\" fill=\"transparent\"><title>a&lt;b &amp; &quot;c&quot;</title></rect></a>\n\
-             <circle cx=\"5\" cy=\"6\" r=\"4\" fill=\"transparent\"><title>v1.0: 1 ms</title></circle>\n\
-             </svg>\n"
+            "<svg><g/><g fill=\"transparent\">\n<a href=\"#d?x=1&amp;y\"><rect x=\"1\" y=\"2\" width=\"10\" \
+             height=\"5\"><title>a&lt;b &amp; &quot;c&quot;</title></rect></a>\n\
+             <circle cx=\"5\" cy=\"6\" r=\"4\"><title>v1.0: 1 ms</title></circle>\n\
+             </g>\n</svg>\n"
         );
         assert_eq!(overlay(svg.clone(), &[]), svg);
     }
