@@ -8,7 +8,6 @@
 
 use plotters::prelude::*;
 
-use plotters::chart::ChartContext;
 use plotters::coord::types::RangedCoordf64;
 
 use super::draw::{self, Mark, ValueAxis};
@@ -48,22 +47,8 @@ const MAX_LABEL: usize = 44;
 
 /// Draws the chart; `Ok(None)` when no bar has a positive finite value.
 pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
-    let values: Vec<f64> = chart
-        .series
-        .iter()
-        .flat_map(|s| s.bars.iter().flatten())
-        .flat_map(|b| [b.value, b.lower, b.upper])
-        .filter_map(draw::positive)
-        .collect();
-    if chart.categories.is_empty() || chart.series.is_empty() || values.is_empty() {
+    let Some(axis) = value_axis(chart) else {
         return Ok(None);
-    }
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(0.0, f64::max);
-    let axis = if draw::formats_binary(chart.format) {
-        ValueAxis::fit_binary(lo, hi)
-    } else {
-        ValueAxis::fit(lo, hi)
     };
 
     let n_series = chart.series.len();
@@ -151,12 +136,10 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     Ok(Some(tips::overlay(svg, &tips)))
 }
 
-type BarContext<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<ValueAxis, RangedCoordf64>>;
-
 /// One bar from `base` to its value between `y0..y1` (axis units), outlined,
 /// with its interval as a whisker of caps `cap` high either way.
 fn draw_bar(
-    cc: &mut BarContext<'_, '_>,
+    cc: &mut draw::Plot<'_, '_, ValueAxis, RangedCoordf64>,
     bar: Bar,
     colour: RGBColor,
     (y0, y1): (f64, f64),
@@ -185,6 +168,28 @@ fn draw_bar(
         ])?;
     }
     Ok(())
+}
+
+/// The value axis that holds every bar and interval; `None` when no bar
+/// has a positive finite value.
+fn value_axis(chart: &BarChart<'_>) -> Option<ValueAxis> {
+    let values: Vec<f64> = chart
+        .series
+        .iter()
+        .flat_map(|s| s.bars.iter().flatten())
+        .flat_map(|b| [b.value, b.lower, b.upper])
+        .filter_map(draw::positive)
+        .collect();
+    if chart.categories.is_empty() || chart.series.is_empty() || values.is_empty() {
+        return None;
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    Some(if draw::formats_binary(chart.format) {
+        ValueAxis::fit_binary(lo, hi)
+    } else {
+        ValueAxis::fit(lo, hi)
+    })
 }
 
 /// A category's band in pixels: top-left and bottom-right corners.

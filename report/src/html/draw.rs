@@ -172,6 +172,9 @@ pub(crate) fn run_legend<'r>(
         .collect()
 }
 
+/// A plotted chart's drawing context on an SVG canvas.
+pub(crate) type Plot<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
+
 /// The cartesian frame every plotted chart shares: the title as caption,
 /// the same margin and tick-label areas, `y_label_w` pixels left of the axis.
 pub(crate) fn frame<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
@@ -180,10 +183,7 @@ pub(crate) fn frame<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
     y_label_w: u32,
     x: X,
     y: Y,
-) -> Result<
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<X::CoordDescType, Y::CoordDescType>>,
-    BoxError,
-> {
+) -> Result<Plot<'a, 'b, X::CoordDescType, Y::CoordDescType>, BoxError> {
     Ok(ChartBuilder::on(area)
         .caption(title, (FONT, TITLE_SIZE))
         .margin(12)

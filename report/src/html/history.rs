@@ -12,7 +12,6 @@
 
 use plotters::prelude::*;
 
-use plotters::chart::ChartContext;
 use plotters::coord::types::RangedCoordf64;
 
 use super::draw::{self, BoxError, DrawResult, LegendEntry, Mark, ValueAxis};
@@ -271,7 +270,8 @@ fn legend(lines: &[Line<'_>]) -> Vec<LegendEntry> {
     legend
 }
 
-type Panel<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, ValueAxis>>;
+/// The time or the instruction panel.
+type Panel<'a, 'b> = draw::Plot<'a, 'b, RangedCoordf64, ValueAxis>;
 
 /// Draws each run of consecutive present points as a line (a lone point
 /// as a dot).

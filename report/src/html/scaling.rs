@@ -8,7 +8,6 @@
 //! ([`Threads::for_run`]: a point is left out when that is unknown, never
 //! guessed).
 
-use plotters::chart::ChartContext;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -100,46 +99,11 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
             notes,
         });
     }
-    let cores: Vec<u32> = {
-        let mut c: Vec<u32> = lines
-            .iter()
-            .filter_map(|l| shown[l.run].context.cpu.available_parallelism)
-            .collect();
-        c.sort_unstable();
-        c.dedup();
-        c
-    };
-    let max_threads = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.0))
-        .chain(cores.iter().map(|c| f64::from(*c)))
-        .fold(8.0, f64::max);
-    let max_speedup = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .fold(1.0, f64::max)
-        .max(max_threads);
+    let (cores, max_threads, max_speedup) = extent(&lines, shown);
     let x_end = draw::grow(max_threads, 1.08);
     let y_end = draw::grow(max_speedup, 1.1);
 
-    let mut legend: Vec<LegendEntry> = Vec::new();
-    for l in &lines {
-        legend.push(LegendEntry {
-            text: draw::label(&legend_name(l, shown), 44),
-            colour: draw::colour(l.run),
-            mark: mark(&l.variant),
-        });
-    }
-    legend.push(LegendEntry {
-        text: "ideal (speedup = threads)".into(),
-        colour: RGBColor(120, 120, 120),
-        mark: Mark::DashedLine,
-    });
-    legend.push(LegendEntry {
-        text: "available parallelism".into(),
-        colour: RGBColor(150, 150, 150),
-        mark: Mark::Line,
-    });
+    let legend = legend(&lines, shown);
     notes.push(
         "Solid lines with dots: rayon; dashed lines with triangles: scoped threads. \
          `max` threads = the run's available parallelism."
@@ -209,11 +173,12 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
     })
 }
 
-type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
 /// One run's speedups for one variant: solid with dots or dashed with
 /// triangles (see [`solid`]), disturbed points hollow.
-fn draw_line(cc: &mut Plot<'_, '_>, l: &Line) -> draw::DrawResult {
+fn draw_line(
+    cc: &mut draw::Plot<'_, '_, RangedCoordf64, RangedCoordf64>,
+    l: &Line,
+) -> draw::DrawResult {
     let colour = draw::colour(l.run);
     // A disturbed point is drawn hollow (outline only).
     let style = |i: usize| {
@@ -258,6 +223,55 @@ fn solid(variant: &str) -> bool {
         .first()
         .map(String::as_str)
         == Some(variant)
+}
+
+/// The distinct available parallelisms of the runs drawn, and the largest
+/// thread count and speedup the axes must hold (at least 8 threads; the
+/// ideal line up to the most threads).
+fn extent(lines: &[Line], shown: &[Run]) -> (Vec<u32>, f64, f64) {
+    let cores: Vec<u32> = {
+        let mut c: Vec<u32> = lines
+            .iter()
+            .filter_map(|l| shown[l.run].context.cpu.available_parallelism)
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    let max_threads = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .chain(cores.iter().map(|c| f64::from(*c)))
+        .fold(8.0, f64::max);
+    let max_speedup = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        .max(max_threads);
+    (cores, max_threads, max_speedup)
+}
+
+/// One entry per line, then the ideal line and the cores marker.
+fn legend(lines: &[Line], shown: &[Run]) -> Vec<LegendEntry> {
+    let mut legend: Vec<LegendEntry> = Vec::new();
+    for l in lines {
+        legend.push(LegendEntry {
+            text: draw::label(&legend_name(l, shown), 44),
+            colour: draw::colour(l.run),
+            mark: mark(&l.variant),
+        });
+    }
+    legend.push(LegendEntry {
+        text: "ideal (speedup = threads)".into(),
+        colour: RGBColor(120, 120, 120),
+        mark: Mark::DashedLine,
+    });
+    legend.push(LegendEntry {
+        text: "available parallelism".into(),
+        colour: RGBColor(150, 150, 150),
+        mark: Mark::Line,
+    });
+    legend
 }
 
 /// A line's whole legend text. Strategy first: a long run label is cut at
