@@ -106,11 +106,9 @@ fn moment(run: &Run) -> (Option<&str>, Option<&str>, Option<&str>) {
     )
 }
 
-/// The history of `runs`: every cell holding at least two runs that differ
-/// in commit, tag or recording time. `None` when no cell has one.
-pub fn history(runs: &[Run]) -> Option<History> {
-    let options = DiffOptions::with_threshold_pct(DIFF_THRESHOLD_PCT)
-        .expect("the default threshold is valid");
+/// Each cell with a history: its runs in time order and how many of the
+/// oldest are left out of the window ([`MAX_POINTS`]).
+fn windows(runs: &[Run]) -> Vec<(Cell, Vec<usize>, usize)> {
     let mut cells: BTreeMap<Cell, Vec<usize>> = BTreeMap::new();
     for (i, run) in runs.iter().enumerate() {
         cells.entry(run.cell()).or_default().push(i);
@@ -130,6 +128,49 @@ pub fn history(runs: &[Run]) -> Option<History> {
                 .cmp(&runs[b].context.recorded_at)
         });
         let left_out = members.len().saturating_sub(MAX_POINTS);
+        out.push((cell, members, left_out));
+    }
+    out
+}
+
+/// Indices (ascending) of the latest `n` runs by `recorded_at` (all of
+/// them when there are no more than `n`), with `keep` always among them:
+/// what a report shows of a long CI history beside its History section.
+pub fn latest(runs: &[Run], n: usize, keep: Option<usize>) -> Vec<usize> {
+    if runs.len() <= n {
+        return (0..runs.len()).collect();
+    }
+    let mut order: Vec<usize> = (0..runs.len()).filter(|&i| Some(i) != keep).collect();
+    order.sort_by(|&a, &b| {
+        runs[a]
+            .context
+            .recorded_at
+            .cmp(&runs[b].context.recorded_at)
+    });
+    let take = n.saturating_sub(usize::from(keep.is_some()));
+    let mut latest = order.split_off(order.len() - take);
+    latest.extend(keep);
+    latest.sort_unstable();
+    latest
+}
+
+/// The runs whose samples [`history`] reads (to classify changes): each
+/// window and the run just before it. Every other run needs only its
+/// estimates, which lets `report html` skip the others' samples.
+pub fn sampled_runs(runs: &[Run]) -> Vec<usize> {
+    windows(runs)
+        .into_iter()
+        .flat_map(|(_, members, left_out)| members[left_out.saturating_sub(1)..].to_vec())
+        .collect()
+}
+
+/// The history of `runs`: every cell holding at least two runs that differ
+/// in commit, tag or recording time. `None` when no cell has one.
+pub fn history(runs: &[Run]) -> Option<History> {
+    let options = DiffOptions::with_threshold_pct(DIFF_THRESHOLD_PCT)
+        .expect("the default threshold is valid");
+    let mut out = Vec::new();
+    for (cell, members, left_out) in windows(runs) {
         let shown = members[left_out..].to_vec();
         let changes: Vec<Vec<Change>> = (0..shown.len())
             .into_par_iter()

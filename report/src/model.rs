@@ -312,6 +312,7 @@ pub struct Sampling {
     pub iterations: u64,
     /// Per-iteration time of each sample, ns (`times[i] / iters[i]`), in
     /// criterion's order. Kept so diffs can test significance.
+    #[serde(deserialize_with = "crate::store::samples")]
     pub per_iteration_ns: Vec<f64>,
 }
 

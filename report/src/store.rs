@@ -9,6 +9,7 @@
 //!
 //! The format itself is `model::Run`, documented in `results/README.md`.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -139,6 +140,51 @@ pub fn parse_run(path: &Path, bytes: &[u8]) -> Result<Run, StoreError> {
 /// folder, in name order). Two runs with the same label are refused, naming
 /// both files, because reports label columns by run.
 pub fn load_runs(paths: &[PathBuf]) -> Result<Vec<Run>, StoreError> {
+    read_all(&run_files(paths)?, false)
+}
+
+/// [`load_runs`] for a report that reads the samples of only some runs:
+/// every run is read without its samples (`per_iteration_ns` empty), then
+/// the runs `sampled` picks from those are read again whole. A history of
+/// a thousand runs is mostly samples, and converting their text to numbers
+/// was most of `report html`'s time; the skipped samples are scanned as
+/// JSON but not checked as times.
+pub fn load_runs_sampling(
+    paths: &[PathBuf],
+    sampled: impl Fn(&[Run]) -> Vec<usize>,
+) -> Result<Vec<Run>, StoreError> {
+    let files = run_files(paths)?;
+    let mut runs = read_all(&files, true)?;
+    let mut keep = sampled(&runs);
+    keep.sort_unstable();
+    keep.dedup();
+    let whole: Vec<Result<Run, StoreError>> =
+        keep.par_iter().map(|&i| read_run(&files[i])).collect();
+    for (i, run) in keep.into_iter().zip(whole) {
+        runs[i] = run?;
+    }
+    Ok(runs)
+}
+
+thread_local! {
+    /// Set while a thread reads a run whose samples will not be used.
+    static SKIP_SAMPLES: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How `Sampling::per_iteration_ns` is read: the samples, or an empty list
+/// when this thread is reading for [`load_runs_sampling`]'s first pass.
+pub(crate) fn samples<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    use serde::Deserialize;
+    if SKIP_SAMPLES.get() {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Ok(Vec::new())
+    } else {
+        Vec::deserialize(d)
+    }
+}
+
+/// The run files named by `paths`: files as given, folders' `*.json`.
+fn run_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, StoreError> {
     let mut files = Vec::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(io(path))?;
@@ -171,22 +217,35 @@ pub fn load_runs(paths: &[PathBuf]) -> Result<Vec<Run>, StoreError> {
             files.push(path.clone());
         }
     }
+    Ok(files)
+}
+
+/// Reads `files` (without samples when `skip_samples`), refusing duplicate labels.
+fn read_all(files: &[PathBuf], skip_samples: bool) -> Result<Vec<Run>, StoreError> {
     // Parsing dominates loading (a run keeps every sample), and files are
     // independent: parse them in parallel, then check labels in file order so
     // errors stay deterministic.
-    let parsed: Vec<Result<Run, StoreError>> = files.par_iter().map(|f| read_run(f)).collect();
+    let parsed: Vec<Result<Run, StoreError>> = files
+        .par_iter()
+        .map(|f| {
+            SKIP_SAMPLES.set(skip_samples);
+            let run = read_run(f);
+            SKIP_SAMPLES.set(false);
+            run
+        })
+        .collect();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut runs = Vec::with_capacity(files.len());
-    for (file, run) in files.into_iter().zip(parsed) {
+    for (file, run) in files.iter().zip(parsed) {
         let run = run?;
         if let Some(first) = seen.get(&run.label) {
             return Err(StoreError::DuplicateLabel {
                 label: run.label,
                 first: first.clone(),
-                second: file,
+                second: file.clone(),
             });
         }
-        seen.insert(run.label.clone(), file);
+        seen.insert(run.label.clone(), file.clone());
         runs.push(run);
     }
     Ok(runs)

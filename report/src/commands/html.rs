@@ -28,7 +28,9 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
     let policy = Policy::derived(args.force);
     output::check(&out, Kind::Html, policy)?;
     let specs = super::table_specs(args.tables.as_deref())?;
-    let runs = store::load_runs(&args.runs)?;
+    let runs = store::load_runs_sampling(&args.runs, |runs| {
+        html::sampled_runs(runs, args.reference.as_deref())
+    })?;
     let text = html::render(
         &runs,
         &HtmlOptions {

@@ -19,7 +19,17 @@ pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
     let policy = Policy::derived(args.force);
     output::check(&out, Kind::Markdown, policy)?;
     let specs = super::table_specs(args.tables.as_deref())?;
-    let runs = store::load_runs(&args.runs)?;
+    let runs = if args.label.is_empty() {
+        // Only the runs the tables show and the history compares need
+        // their samples (see `store::load_runs_sampling`).
+        store::load_runs_sampling(&args.runs, |runs| {
+            let mut sampled = crate::history::sampled_runs(runs);
+            sampled.extend(markdown::table_runs(runs));
+            sampled
+        })?
+    } else {
+        store::load_runs(&args.runs)?
+    };
     let mut runs = select::select_labels(runs, &args.label).context("--label")?;
     if let Some(filter) = &args.filter {
         select::filter_benchmarks(&mut runs, filter).context("--filter")?;

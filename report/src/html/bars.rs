@@ -8,7 +8,10 @@
 
 use plotters::prelude::*;
 
-use super::draw::{self, LegendEntry, Mark, ValueAxis};
+use plotters::coord::types::RangedCoordf64;
+
+use super::draw::{self, Mark, ValueAxis};
+use super::tips::{self, Shape, Tip};
 
 /// One bar: the value and its confidence interval (same unit).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,22 +47,8 @@ const MAX_LABEL: usize = 44;
 
 /// Draws the chart; `Ok(None)` when no bar has a positive finite value.
 pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
-    let values: Vec<f64> = chart
-        .series
-        .iter()
-        .flat_map(|s| s.bars.iter().flatten())
-        .flat_map(|b| [b.value, b.lower, b.upper])
-        .filter_map(draw::positive)
-        .collect();
-    if chart.categories.is_empty() || chart.series.is_empty() || values.is_empty() {
+    let Some(axis) = value_axis(chart) else {
         return Ok(None);
-    }
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(0.0, f64::max);
-    let axis = if draw::formats_binary(chart.format) {
-        ValueAxis::fit_binary(lo, hi)
-    } else {
-        ValueAxis::fit(lo, hi)
     };
 
     let n_series = chart.series.len();
@@ -76,16 +65,11 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
         .max()
         .unwrap_or(0)
         + 16;
-    let legend: Vec<LegendEntry> = chart
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendEntry {
-            text: draw::label(&s.name, 40),
-            colour: draw::colour(i),
-            mark: Mark::Box,
-        })
-        .collect();
+    let legend = draw::run_legend(
+        chart.series.iter().map(|s| s.name.as_str()),
+        Mark::Box,
+        |_| true,
+    );
     let legend_w = draw::legend_width(&legend);
     let plot_h = band_h * chart.categories.len() as i32;
     let height = (plot_h + 120).max(60 + 22 * legend.len() as i32 + 20) as u32;
@@ -95,23 +79,19 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
     let mut bands: Vec<Band> = Vec::new();
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
-        let mut cc = ChartBuilder::on(&main)
-            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(label_w)
-            .build_cartesian_2d(axis.clone(), 0f64..chart.categories.len() as f64)?;
-        cc.configure_mesh()
+        let mut cc = draw::frame(
+            &main,
+            &title,
+            label_w,
+            axis.clone(),
+            0f64..chart.categories.len() as f64,
+        )?;
+        draw::grid(&mut cc.configure_mesh(), RGBColor(200, 200, 200))
             .disable_y_mesh()
             .y_labels(0)
             .x_labels(8)
             .x_label_formatter(&|v| draw::tick(&(chart.format)(*v)))
             .x_desc(axis_desc.as_str())
-            .label_style((draw::FONT, draw::TICK_SIZE))
-            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
-            .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(200, 200, 200))
             .draw()?;
 
         let base = axis.base();
@@ -129,40 +109,87 @@ pub(crate) fn render(chart: &BarChart<'_>) -> Result<Option<String>, String> {
                 draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_right_center()),
             ))?;
             for (s, series) in chart.series.iter().enumerate() {
-                let Some(bar) = series.bars.get(c).copied().flatten() else {
-                    continue;
-                };
-                let Some(value) = draw::positive(bar.value) else {
-                    continue;
-                };
-                let colour = draw::colour(s);
-                let y1 = top - band * f64::from(5 + bar_h * s as i32);
-                let y0 = y1 - band * f64::from(bar_h - 2);
-                cc.draw_series(std::iter::once(Rectangle::new(
-                    [(base, y0), (value, y1)],
-                    colour.filled(),
-                )))?;
-                cc.draw_series(std::iter::once(Rectangle::new(
-                    [(base, y0), (value, y1)],
-                    BLACK.mix(0.6).stroke_width(1),
-                )))?;
-                let (lo, hi) = (bar.lower.max(base), bar.upper);
-                if bar.upper.is_finite() && bar.lower.is_finite() && hi > lo {
-                    let ym = (y0 + y1) / 2.0;
-                    let cap = band * f64::from(bar_h) * 0.35;
-                    let whisker = BLACK.stroke_width(1);
-                    cc.draw_series([
-                        PathElement::new(vec![(lo, ym), (hi, ym)], whisker),
-                        PathElement::new(vec![(lo, ym - cap), (lo, ym + cap)], whisker),
-                        PathElement::new(vec![(hi, ym - cap), (hi, ym + cap)], whisker),
-                    ])?;
+                if let Some(bar) = series.bars.get(c).copied().flatten() {
+                    let y1 = top - band * f64::from(5 + bar_h * s as i32);
+                    let ys = (y1 - band * f64::from(bar_h - 2), y1);
+                    draw_bar(
+                        &mut cc,
+                        bar,
+                        draw::colour(s),
+                        ys,
+                        band * f64::from(bar_h) * 0.35,
+                        base,
+                    )?;
                 }
             }
         }
         draw::draw_legend(&side, &legend, 44)?;
         Ok(())
     })?;
-    Ok(Some(link_bands(svg, &bands, chart.links)))
+    let mut tips = band_links(&bands, chart.links);
+    tips.extend(draw::legend_tips(
+        draw::WIDTH - legend_w,
+        &legend,
+        chart.series.iter().map(|s| s.name.as_str()),
+        44,
+    ));
+    Ok(Some(tips::overlay(svg, &tips)))
+}
+
+/// One bar from `base` to its value between `y0..y1` (axis units), outlined,
+/// with its interval as a whisker of caps `cap` high either way.
+fn draw_bar(
+    cc: &mut draw::Plot<'_, '_, ValueAxis, RangedCoordf64>,
+    bar: Bar,
+    colour: RGBColor,
+    (y0, y1): (f64, f64),
+    cap: f64,
+    base: f64,
+) -> draw::DrawResult {
+    let Some(value) = draw::positive(bar.value) else {
+        return Ok(());
+    };
+    cc.draw_series(std::iter::once(Rectangle::new(
+        [(base, y0), (value, y1)],
+        colour.filled(),
+    )))?;
+    cc.draw_series(std::iter::once(Rectangle::new(
+        [(base, y0), (value, y1)],
+        BLACK.mix(0.6).stroke_width(1),
+    )))?;
+    let (lo, hi) = (bar.lower.max(base), bar.upper);
+    if bar.upper.is_finite() && bar.lower.is_finite() && hi > lo {
+        let ym = (y0 + y1) / 2.0;
+        let whisker = BLACK.stroke_width(1);
+        cc.draw_series([
+            PathElement::new(vec![(lo, ym), (hi, ym)], whisker),
+            PathElement::new(vec![(lo, ym - cap), (lo, ym + cap)], whisker),
+            PathElement::new(vec![(hi, ym - cap), (hi, ym + cap)], whisker),
+        ])?;
+    }
+    Ok(())
+}
+
+/// The value axis that holds every bar and interval; `None` when no bar
+/// has a positive finite value.
+fn value_axis(chart: &BarChart<'_>) -> Option<ValueAxis> {
+    let values: Vec<f64> = chart
+        .series
+        .iter()
+        .flat_map(|s| s.bars.iter().flatten())
+        .flat_map(|b| [b.value, b.lower, b.upper])
+        .filter_map(draw::positive)
+        .collect();
+    if chart.categories.is_empty() || chart.series.is_empty() || values.is_empty() {
+        return None;
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    Some(if draw::formats_binary(chart.format) {
+        ValueAxis::fit_binary(lo, hi)
+    } else {
+        ValueAxis::fit(lo, hi)
+    })
 }
 
 /// A category's band in pixels: top-left and bottom-right corners.
@@ -170,32 +197,14 @@ type Band = ((i32, i32), (i32, i32));
 
 /// Makes each category's band (its label and bars) a link to the detail of
 /// its benchmark: a transparent rectangle on top, with the id as tooltip.
-fn link_bands(svg: String, bands: &[Band], links: &[String]) -> String {
-    if links.is_empty() {
-        return svg;
-    }
-    let Some(end) = svg.rfind("</svg>") else {
-        return svg;
-    };
-    let mut overlay = String::new();
-    for (((x0, y0), (x1, y1)), id) in bands.iter().zip(links) {
-        let href = xml_escape(&super::views::detail_href(id));
-        let id = xml_escape(&draw::label(id, usize::MAX));
-        overlay.push_str(&format!(
-            "<a href=\"{href}\"><rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\" fill=\"transparent\"><title>{id}: samples and percentiles</title></rect></a>\n",
-            (x1 - x0).max(1),
-            (y1 - y0).max(1),
-        ));
-    }
-    let mut out = svg;
-    out.insert_str(end, &overlay);
-    out
-}
-
-/// Text for an SVG attribute or element.
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn band_links(bands: &[Band], links: &[String]) -> Vec<Tip> {
+    bands
+        .iter()
+        .zip(links)
+        .map(|(&(a, b), id)| Tip {
+            shape: Shape::Rect(a, b),
+            text: format!("{id}: samples and percentiles"),
+            href: Some(super::views::detail_href(id)),
+        })
+        .collect()
 }

@@ -15,7 +15,7 @@ use super::{Chart, draw};
 use crate::catalog::{self, CompressionChart, pattern_group};
 use crate::format;
 use crate::model::{Benchmark, Run, Throughput};
-use draw::{LegendEntry, Mark, ValueAxis};
+use draw::{Mark, ValueAxis};
 
 fn spec() -> &'static CompressionChart {
     &catalog::get().charts.compression
@@ -169,18 +169,10 @@ pub(crate) fn charts(runs: &[Run]) -> Result<Vec<Chart>, String> {
     Ok(out)
 }
 
-/// One point: a codec-level of one run.
-struct Point {
-    codec: String,
-    speed: f64,
-    ratio: f64,
-}
-
-fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<Chart, String> {
-    let title = format!("Compression ratio vs compression speed, payload {payload}");
+/// Per run, its point for each codec of the payload that it measured.
+fn trade_off_points(runs: &[Run], payload: &str) -> Vec<Vec<Point>> {
     let codecs = codecs(runs, compress_group(), payload);
-    let series: Vec<Vec<Point>> = runs
-        .iter()
+    runs.iter()
         .map(|run| {
             codecs
                 .iter()
@@ -194,7 +186,19 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
                 })
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// One point: a codec-level of one run.
+struct Point {
+    codec: String,
+    speed: f64,
+    ratio: f64,
+}
+
+fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<Chart, String> {
+    let title = format!("Compression ratio vs compression speed, payload {payload}");
+    let series = trade_off_points(runs, payload);
     let all = || series.iter().flatten();
     let (s_lo, s_hi) = all().fold((f64::INFINITY, 0f64), |(lo, hi), p| {
         (lo.min(p.speed), hi.max(p.speed))
@@ -205,16 +209,9 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
     // Speeds of codecs span orders of magnitude (copy vs zstd-19): always log.
     let x_axis = ValueAxis::Log(s_lo / 2.0..s_hi * 2.5);
     let y_axis = ValueAxis::fit(r_lo.min(1.0), r_hi);
-    let legend: Vec<LegendEntry> = runs
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !series[*i].is_empty())
-        .map(|(i, run)| LegendEntry {
-            text: draw::label(&run.label, 40),
-            colour: draw::colour(i),
-            mark: Mark::Dot,
-        })
-        .collect();
+    let legend = draw::run_legend(runs.iter().map(|r| r.label.as_str()), Mark::Dot, |i| {
+        !series[i].is_empty()
+    });
     let legend_w = draw::legend_width(&legend);
     let height = 520u32.max(60 + 22 * legend.len() as u32);
     let mut notes: Vec<String> = runs_note.into_iter().collect();
@@ -226,22 +223,12 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
     let y_desc = format!("compression ratio (higher is better){}", y_axis.suffix());
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
-        let mut cc = ChartBuilder::on(&main)
-            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(60)
-            .build_cartesian_2d(x_axis.clone(), y_axis.clone())?;
-        cc.configure_mesh()
+        let mut cc = draw::frame(&main, &title, 60, x_axis.clone(), y_axis.clone())?;
+        draw::grid(&mut cc.configure_mesh(), RGBColor(210, 210, 210))
             .x_desc("compression speed, uncompressed bytes per second (log scale)")
             .y_desc(y_desc.as_str())
             .x_label_formatter(&|v| draw::tick(&format::decimal_bytes_rate(*v)))
             .y_label_formatter(&|v| draw::tick(&format::ratio(*v)))
-            .max_light_lines(1)
-            .label_style((draw::FONT, draw::TICK_SIZE))
-            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(210, 210, 210))
             .draw()?;
         for (i, points) in series.iter().enumerate() {
             let colour = draw::colour(i);
@@ -278,10 +265,17 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
         draw::draw_legend(&side, &legend, 44)?;
         Ok(())
     })?;
+    let shown = runs.iter().zip(&series).filter(|(_, s)| !s.is_empty());
+    let tips = draw::legend_tips(
+        draw::WIDTH - legend_w,
+        &legend,
+        shown.map(|(r, _)| r.label.as_str()),
+        44,
+    );
     Ok(Chart {
         id: "compression".into(),
         title,
-        svg: Some(svg),
+        svg: Some(super::tips::overlay(svg, &tips)),
         notes,
     })
 }

@@ -96,19 +96,7 @@ pub(crate) fn outliers(samples: &[f64]) -> [usize; 4] {
 /// Indices of the runs whose samples are embedded: all when few, else the
 /// latest [`MAX_RUNS`] by `recorded_at`, in the order given.
 pub(crate) fn detail_runs(runs: &[Run]) -> Vec<usize> {
-    if runs.len() <= MAX_RUNS {
-        return (0..runs.len()).collect();
-    }
-    let mut order: Vec<usize> = (0..runs.len()).collect();
-    order.sort_by(|&a, &b| {
-        runs[a]
-            .context
-            .recorded_at
-            .cmp(&runs[b].context.recorded_at)
-    });
-    let mut latest = order.split_off(runs.len() - MAX_RUNS);
-    latest.sort_unstable();
-    latest
+    crate::history::latest(runs, MAX_RUNS, None)
 }
 
 /// The detail data of `runs`, labelled with `short` labels (one per run).

@@ -7,11 +7,14 @@
 //! draws it with the generic `sans-serif` family. The estimate is generous, so
 //! layout here leaves room rather than letting labels collide.
 
+use plotters::chart::{ChartContext, MeshStyle};
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use super::tips::{self, Shape, Tip};
 use crate::model::{Benchmark, Run};
 
 /// Okabe & Ito's palette (2008), ordered so that neighbours differ most for
@@ -49,7 +52,9 @@ pub(crate) fn colour(i: usize) -> RGBColor {
 
 pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
-pub(crate) type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub(crate) type DrawResult = Result<(), BoxError>;
 
 /// Draws on a fresh SVG canvas and returns the document.
 pub(crate) fn svg(
@@ -147,6 +152,78 @@ pub(crate) fn draw_legend(area: &Area<'_>, entries: &[LegendEntry], top: i32) ->
         area.draw(&Text::new(entry.text.clone(), (28, y), style.clone()))?;
     }
     Ok(())
+}
+
+/// One legend entry per run, coloured by its position, marked `mark`;
+/// `shown(i)` says whether run `i` has anything drawn.
+pub(crate) fn run_legend<'r>(
+    names: impl Iterator<Item = &'r str>,
+    mark: Mark,
+    shown: impl Fn(usize) -> bool,
+) -> Vec<LegendEntry> {
+    names
+        .enumerate()
+        .filter(|(i, _)| shown(*i))
+        .map(|(i, name)| LegendEntry {
+            text: label(name, 40),
+            colour: colour(i),
+            mark,
+        })
+        .collect()
+}
+
+/// A plotted chart's drawing context on an SVG canvas.
+pub(crate) type Plot<'a, 'b, X, Y> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<X, Y>>;
+
+/// The cartesian frame every plotted chart shares: the title as caption,
+/// the same margin and tick-label areas, `y_label_w` pixels left of the axis.
+pub(crate) fn frame<'a, 'b, X: AsRangedCoord, Y: AsRangedCoord>(
+    area: &'a Area<'b>,
+    title: &str,
+    y_label_w: u32,
+    x: X,
+    y: Y,
+) -> Result<Plot<'a, 'b, X::CoordDescType, Y::CoordDescType>, BoxError> {
+    Ok(ChartBuilder::on(area)
+        .caption(title, (FONT, TITLE_SIZE))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(y_label_w)
+        .build_cartesian_2d(x, y)?)
+}
+
+/// The grid every plotted chart shares: tick and description fonts, one
+/// faint line between bold ones of colour `bold`.
+pub(crate) fn grid<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    bold: RGBColor,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, LABEL_SIZE))
+        .max_light_lines(1)
+        .light_line_style(RGBColor(240, 240, 240))
+        .bold_line_style(bold)
+}
+
+/// Tips with the whole name of each legend entry [`draw_legend`] drew
+/// shortened; `x` is where the legend's area starts, `full` the names in
+/// the entries' order.
+pub(crate) fn legend_tips<'n>(
+    x: u32,
+    entries: &[LegendEntry],
+    full: impl Iterator<Item = &'n str>,
+    top: i32,
+) -> Vec<Tip> {
+    let x = x as i32;
+    tips::for_shortened(entries.iter().zip(full).enumerate().map(|(i, (e, name))| {
+        let y = top + 10 + 22 * i as i32;
+        let width = text_width(&e.text, TICK_SIZE) as i32 + 30;
+        (
+            e.text.as_str(),
+            name,
+            Shape::Rect((x, y - 10), (x + width, y + 10)),
+        )
+    }))
 }
 
 pub(crate) fn text_anchor_left_center() -> plotters::style::text_anchor::Pos {

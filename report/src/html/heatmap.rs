@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::tips::{self, Shape, Tip};
 use super::{Chart, draw};
 use crate::format;
 use crate::model::Run;
@@ -165,32 +166,44 @@ fn text_colour(ratio: f64, saturation: f64) -> RGBColor {
 pub(crate) fn chart(runs: &[Run], reference: usize) -> Result<Chart, String> {
     let reference_label = &runs[reference].label;
     let title = format!("Time relative to {}", draw::label(reference_label, 50));
-    let mut notes = Vec::new();
+    let empty = |note: &str| Chart {
+        id: "matrix".into(),
+        title: title.clone(),
+        svg: None,
+        notes: vec![note.to_owned()],
+    };
     if runs.len() < 2 {
-        notes.push("The matrix needs at least two runs to compare; only one was given.".into());
-        return Ok(Chart {
-            id: "matrix".into(),
-            title,
-            svg: None,
-            notes,
-        });
+        return Ok(empty(
+            "The matrix needs at least two runs to compare; only one was given.",
+        ));
     }
     let m = matrix(runs, reference);
     if m.rows.is_empty() {
-        notes.push("No benchmarks to compare.".into());
-        return Ok(Chart {
-            id: "matrix".into(),
-            title,
-            svg: None,
-            notes,
-        });
+        return Ok(empty("No benchmarks to compare."));
     }
     let sat = saturation(&m);
-    notes.push(format!(
+    let layout = Layout::new(&m, runs);
+    let svg = draw::svg((layout.width as u32, layout.height as u32), |root| {
+        draw_labels(root, &title, &layout)?;
+        draw_cells(root, &m, &layout, sat, reference)?;
+        draw_scale(root, &layout, sat, runs.len() as i32)
+    })?;
+    let tips = layout.tips(&m, runs);
+    Ok(Chart {
+        id: "matrix".into(),
+        svg: Some(tips::overlay(svg, &tips)),
+        notes: notes(&m, sat),
+        title,
+    })
+}
+
+/// What the reader needs to know to read the matrix.
+fn notes(m: &Matrix, sat: f64) -> Vec<String> {
+    let mut notes = vec![format!(
         "Each cell: the run's typical time / the reference run's (outlined column). Below 1 \
          (blue) is faster, above 1 (vermillion) slower; colours saturate at {sat}× either way; \
          grey: not measured in one of the two runs. Choose the reference with --reference LABEL."
-    ));
+    )];
     if m.aggregated {
         notes.push(format!(
             "More than {MAX_ROWS} benchmarks: one row per group, each cell the geometric mean \
@@ -203,128 +216,183 @@ pub(crate) fn chart(runs: &[Run], reference: usize) -> Result<Chart, String> {
             m.rows_left_out
         ));
     }
+    notes
+}
 
-    let row_labels: Vec<String> = m.rows.iter().map(|r| draw::label(r, 48)).collect();
-    let col_labels: Vec<String> = runs.iter().map(|r| draw::label(&r.label, 40)).collect();
-    let label_w = row_labels
-        .iter()
-        .chain(std::iter::once(&"geometric mean".to_owned()))
-        .map(|l| draw::text_width(l, draw::TICK_SIZE))
-        .max()
-        .unwrap_or(0) as i32
-        + 20;
-    let scale_w = 150;
-    let n = runs.len() as i32;
-    let cell_w = ((draw::WIDTH as i32 - label_w - scale_w - 20) / n).clamp(14, 96);
-    let cell_h = if m.rows.len() > 30 { 18 } else { 24 };
-    let show_values = cell_w >= 46;
-    let col_label_h = col_labels
-        .iter()
-        .map(|l| draw::text_width(l, draw::TICK_SIZE))
-        .max()
-        .unwrap_or(0) as i32
-        + 16;
-    let top = 50 + col_label_h;
-    let grid_h = cell_h * (m.rows.len() as i32 + 1) + 8;
-    let width = (label_w + cell_w * n + scale_w + 20).max(draw::WIDTH as i32);
-    let height = top + grid_h + 30;
-    let x0 = label_w;
+/// Where everything goes, in pixels.
+struct Layout {
+    row_labels: Vec<String>,
+    col_labels: Vec<String>,
+    /// Left edge of the first column (right of the row labels).
+    x0: i32,
+    /// Top of the first row (below the rotated run labels).
+    top: i32,
+    cell_w: i32,
+    cell_h: i32,
+    grid_h: i32,
+    width: i32,
+    height: i32,
+}
 
-    let svg = draw::svg((width as u32, height as u32), |root| {
-        root.draw(&Text::new(
-            title.clone(),
-            (width / 2, 20),
-            (draw::FONT, draw::TITLE_SIZE)
-                .into_font()
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Center, VPos::Center)),
-        ))?;
-        let rotated = (draw::FONT, draw::TICK_SIZE)
-            .into_font()
-            .transform(FontTransform::Rotate270)
-            .color(&BLACK)
-            .pos(draw::text_anchor_left_center());
-        for (c, l) in col_labels.iter().enumerate() {
-            let x = x0 + cell_w * c as i32 + cell_w / 2;
-            root.draw(&Text::new(l.clone(), (x, top - 8), rotated.clone()))?;
-        }
-        let row_style = draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_right_center());
-        let value_size = if cell_w >= 60 {
-            draw::TICK_SIZE - 1.0
-        } else {
-            draw::TICK_SIZE - 3.0
+impl Layout {
+    fn new(m: &Matrix, runs: &[Run]) -> Self {
+        let row_labels: Vec<String> = m.rows.iter().map(|r| draw::label(r, 48)).collect();
+        let col_labels: Vec<String> = runs.iter().map(|r| draw::label(&r.label, 40)).collect();
+        let widest = |labels: &[String]| {
+            labels
+                .iter()
+                .map(|l| draw::text_width(l, draw::TICK_SIZE))
+                .max()
+                .unwrap_or(0) as i32
         };
-        let draw_row = |y: i32, name: &str, cells: &[Option<f64>]| -> draw::DrawResult {
-            root.draw(&Text::new(
-                name.to_owned(),
-                (x0 - 8, y + cell_h / 2),
-                row_style.clone(),
-            ))?;
-            for (c, cell) in cells.iter().enumerate() {
-                let x = x0 + cell_w * c as i32;
-                let fill = cell.map_or(RGBColor(225, 225, 225), |r| cell_colour(r, sat));
-                root.draw(&Rectangle::new(
-                    [(x, y), (x + cell_w - 1, y + cell_h - 1)],
-                    fill.filled(),
-                ))?;
-                if let (true, Some(r)) = (show_values, cell) {
-                    root.draw(&Text::new(
-                        format::ratio(*r),
-                        (x + cell_w / 2, y + cell_h / 2),
-                        (draw::FONT, value_size)
-                            .into_font()
-                            .color(&text_colour(*r, sat))
-                            .pos(draw::text_anchor_center()),
-                    ))?;
-                }
+        let label_w = widest(&row_labels).max(widest(&["geometric mean".to_owned()])) + 20;
+        let scale_w = 150;
+        let n = runs.len() as i32;
+        let cell_w = ((draw::WIDTH as i32 - label_w - scale_w - 20) / n).clamp(14, 96);
+        let cell_h = if m.rows.len() > 30 { 18 } else { 24 };
+        let top = 50 + widest(&col_labels) + 16;
+        let grid_h = cell_h * (m.rows.len() as i32 + 1) + 8;
+        Layout {
+            x0: label_w,
+            top,
+            cell_w,
+            cell_h,
+            grid_h,
+            width: (label_w + cell_w * n + scale_w + 20).max(draw::WIDTH as i32),
+            height: top + grid_h + 30,
+            row_labels,
+            col_labels,
+        }
+    }
+
+    /// Each run's whole label over its column, and a row's whole name
+    /// where it is shortened.
+    fn tips(&self, m: &Matrix, runs: &[Run]) -> Vec<Tip> {
+        let columns = runs.iter().enumerate().map(|(c, run)| {
+            let x = self.x0 + self.cell_w * c as i32;
+            Tip {
+                shape: Shape::Rect((x, 40), (x + self.cell_w, self.top)),
+                text: run.label.clone(),
+                href: None,
             }
-            Ok(())
-        };
-        for (r, name) in row_labels.iter().enumerate() {
-            draw_row(top + cell_h * r as i32, name, &m.cells[r])?;
-        }
-        let gy = top + cell_h * m.rows.len() as i32 + 8;
-        draw_row(gy, "geometric mean", &m.geomean)?;
-        // The reference column, outlined.
-        let rx = x0 + cell_w * reference as i32;
-        root.draw(&Rectangle::new(
-            [(rx, top), (rx + cell_w - 1, gy + cell_h - 1)],
-            BLACK.stroke_width(2),
+        });
+        let rows = tips::for_shortened(m.rows.iter().zip(&self.row_labels).enumerate().map(
+            |(r, (full, shown))| {
+                let y = self.top + self.cell_h * r as i32;
+                let at = Shape::Rect((0, y), (self.x0, y + self.cell_h));
+                (shown.as_str(), full.as_str(), at)
+            },
+        ));
+        columns.chain(rows).collect()
+    }
+}
+
+/// The title and the run labels, rotated, above their columns.
+fn draw_labels(root: &draw::Area<'_>, title: &str, l: &Layout) -> draw::DrawResult {
+    root.draw(&Text::new(
+        title.to_owned(),
+        (l.width / 2, 20),
+        (draw::FONT, draw::TITLE_SIZE)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Center)),
+    ))?;
+    let rotated = (draw::FONT, draw::TICK_SIZE)
+        .into_font()
+        .transform(FontTransform::Rotate270)
+        .color(&BLACK)
+        .pos(draw::text_anchor_left_center());
+    for (c, label) in l.col_labels.iter().enumerate() {
+        let x = l.x0 + l.cell_w * c as i32 + l.cell_w / 2;
+        root.draw(&Text::new(label.clone(), (x, l.top - 8), rotated.clone()))?;
+    }
+    Ok(())
+}
+
+/// Every row with its name, the geometric-mean row, and the reference
+/// column outlined.
+fn draw_cells(
+    root: &draw::Area<'_>,
+    m: &Matrix,
+    l: &Layout,
+    sat: f64,
+    reference: usize,
+) -> draw::DrawResult {
+    let (x0, cell_w, cell_h) = (l.x0, l.cell_w, l.cell_h);
+    let show_values = cell_w >= 46;
+    let row_style = draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_right_center());
+    let value_size = if cell_w >= 60 {
+        draw::TICK_SIZE - 1.0
+    } else {
+        draw::TICK_SIZE - 3.0
+    };
+    let draw_row = |y: i32, name: &str, cells: &[Option<f64>]| -> draw::DrawResult {
+        root.draw(&Text::new(
+            name.to_owned(),
+            (x0 - 8, y + cell_h / 2),
+            row_style.clone(),
         ))?;
-        // Colour scale.
-        let sx = x0 + cell_w * n + 24;
-        let steps = 40;
-        let bar_h = (grid_h - 20).clamp(120, 240);
-        for i in 0..steps {
-            let t = 1.0 - 2.0 * f64::from(i) / f64::from(steps - 1);
-            let ratio = sat.powf(t);
-            let y = top + bar_h * i / steps;
+        for (c, cell) in cells.iter().enumerate() {
+            let x = x0 + cell_w * c as i32;
+            let fill = cell.map_or(RGBColor(225, 225, 225), |r| cell_colour(r, sat));
             root.draw(&Rectangle::new(
-                [(sx, y), (sx + 16, y + bar_h / steps + 1)],
-                cell_colour(ratio, sat).filled(),
+                [(x, y), (x + cell_w - 1, y + cell_h - 1)],
+                fill.filled(),
             ))?;
-        }
-        root.draw(&Rectangle::new(
-            [(sx, top), (sx + 16, top + bar_h)],
-            BLACK.stroke_width(1),
-        ))?;
-        let scale_style =
-            draw::text_style(draw::TICK_SIZE - 1.0).pos(draw::text_anchor_left_center());
-        for (text, y) in [
-            (format!("{sat}× slower"), top),
-            ("same (1×)".to_owned(), top + bar_h / 2),
-            (format!("{sat}× faster"), top + bar_h),
-        ] {
-            root.draw(&Text::new(text, (sx + 22, y), scale_style.clone()))?;
+            if let (true, Some(r)) = (show_values, cell) {
+                root.draw(&Text::new(
+                    format::ratio(*r),
+                    (x + cell_w / 2, y + cell_h / 2),
+                    (draw::FONT, value_size)
+                        .into_font()
+                        .color(&text_colour(*r, sat))
+                        .pos(draw::text_anchor_center()),
+                ))?;
+            }
         }
         Ok(())
-    })?;
-    Ok(Chart {
-        id: "matrix".into(),
-        title,
-        svg: Some(svg),
-        notes,
-    })
+    };
+    for (r, name) in l.row_labels.iter().enumerate() {
+        draw_row(l.top + cell_h * r as i32, name, &m.cells[r])?;
+    }
+    let gy = l.top + cell_h * m.rows.len() as i32 + 8;
+    draw_row(gy, "geometric mean", &m.geomean)?;
+    let rx = x0 + cell_w * reference as i32;
+    root.draw(&Rectangle::new(
+        [(rx, l.top), (rx + cell_w - 1, gy + cell_h - 1)],
+        BLACK.stroke_width(2),
+    ))?;
+    Ok(())
+}
+
+/// The colour scale right of the `n` columns, with its three labels.
+fn draw_scale(root: &draw::Area<'_>, l: &Layout, sat: f64, n: i32) -> draw::DrawResult {
+    let top = l.top;
+    let sx = l.x0 + l.cell_w * n + 24;
+    let steps = 40;
+    let bar_h = (l.grid_h - 20).clamp(120, 240);
+    for i in 0..steps {
+        let t = 1.0 - 2.0 * f64::from(i) / f64::from(steps - 1);
+        let ratio = sat.powf(t);
+        let y = top + bar_h * i / steps;
+        root.draw(&Rectangle::new(
+            [(sx, y), (sx + 16, y + bar_h / steps + 1)],
+            cell_colour(ratio, sat).filled(),
+        ))?;
+    }
+    root.draw(&Rectangle::new(
+        [(sx, top), (sx + 16, top + bar_h)],
+        BLACK.stroke_width(1),
+    ))?;
+    let scale_style = draw::text_style(draw::TICK_SIZE - 1.0).pos(draw::text_anchor_left_center());
+    for (text, y) in [
+        (format!("{sat}× slower"), top),
+        ("same (1×)".to_owned(), top + bar_h / 2),
+        (format!("{sat}× faster"), top + bar_h),
+    ] {
+        root.draw(&Text::new(text, (sx + 22, y), scale_style.clone()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

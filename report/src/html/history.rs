@@ -12,7 +12,10 @@
 
 use plotters::prelude::*;
 
-use super::draw::{self, LegendEntry, Mark, ValueAxis};
+use plotters::coord::types::RangedCoordf64;
+
+use super::draw::{self, BoxError, DrawResult, LegendEntry, Mark, ValueAxis};
+use super::tips::{self, Shape, Tip};
 use super::{Chart, anchor};
 use crate::format;
 use crate::history::{self, CellHistory, History};
@@ -27,6 +30,11 @@ const MAX_LINES: usize = 24;
 
 /// At most this many x labels per chart.
 const MAX_X_LABELS: usize = 12;
+
+/// Points per line with a tooltip, the latest: a tooltip is about 100
+/// bytes, and 300 benchmarks x [`history::MAX_POINTS`] of them would take
+/// 4 MB of the page's 10 MB budget.
+const MAX_TIP_POINTS: usize = 60;
 
 const REGRESSED: RGBColor = draw::PALETTE[3];
 const IMPROVED: RGBColor = draw::PALETTE[2];
@@ -62,7 +70,13 @@ pub(crate) fn charts(runs: &[Run], history: &History) -> Result<Vec<GroupHistory
         }
         for ((_, group), mut ids) in groups {
             ids.sort_by(|a, b| tables::natural_cmp(a, b));
-            let mut notes = Vec::new();
+            let mut notes = vec![if cell.runs.len() > MAX_TIP_POINTS {
+                format!(
+                    "Point at the latest {MAX_TIP_POINTS} points for the run, time and interval."
+                )
+            } else {
+                "Point at a point for the run, time and interval.".to_owned()
+            }];
             if cell.left_out > 0 {
                 notes.push(format!(
                     "The latest {} of {} runs of this cell; older ones are left out.",
@@ -190,14 +204,50 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
     if times.is_empty() || n < 2 {
         return Ok(None);
     }
-    let axis = history_axis(&times);
     let counts: Vec<f64> = lines
         .iter()
         .flat_map(|l| l.points.iter().flatten())
         .filter_map(|b| instructions(b))
         .collect();
-    let second = (!counts.is_empty()).then(|| history_axis(&counts));
+    let plot = Plot {
+        cell,
+        lines,
+        axis: history_axis(&times),
+        second: (!counts.is_empty()).then(|| history_axis(&counts)),
+        x_range: -0.5..(n as f64 - 0.5),
+    };
+    let legend = legend(lines);
+    let legend_w = draw::legend_width(&legend);
+    let plots_h = TIME_H + if plot.second.is_some() { COUNT_H } else { 0 };
+    let height = plots_h.max(60 + 22 * legend.len() as u32);
+    let title = draw::label(title, 80);
+    let mut tips = Vec::new();
+    let svg = draw::svg((draw::WIDTH, height), |root| {
+        let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
+        let (top, bottom) = main.split_vertically(TIME_H);
+        tips = plot.draw_times(&top, &title)?;
+        if plot.second.is_some() {
+            plot.draw_counts(&bottom)?;
+        }
+        draw::draw_legend(&side, &legend, 44)?;
+        Ok(())
+    })?;
+    let names = lines.iter().map(|l| l.name);
+    tips.extend(draw::legend_tips(
+        draw::WIDTH - legend_w,
+        &legend,
+        names,
+        44,
+    ));
+    Ok(Some(tips::overlay(svg, &tips)))
+}
 
+/// Height of the time panel and of the instruction panel below it.
+const TIME_H: u32 = 380;
+const COUNT_H: u32 = 200;
+
+/// One line per benchmark, then the two change markers.
+fn legend(lines: &[Line<'_>]) -> Vec<LegendEntry> {
     let mut legend: Vec<LegendEntry> = lines
         .iter()
         .enumerate()
@@ -217,57 +267,77 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
         colour: IMPROVED,
         mark: Mark::Dot,
     });
-    let legend_w = draw::legend_width(&legend);
-    const TIME_H: u32 = 380;
-    const COUNT_H: u32 = 200;
-    let plots_h = TIME_H + if second.is_some() { COUNT_H } else { 0 };
-    let height = plots_h.max(60 + 22 * legend.len() as u32);
-    let step = n.div_ceil(MAX_X_LABELS).max(1);
-    let y_desc = format!("time per iteration{}", axis.suffix());
-    let title = draw::label(title, 80);
-    let x_range = -0.5..(n as f64 - 0.5);
-    let labelled: Vec<usize> = (0..n)
-        .filter(|k| (k % step == 0 && n - 1 - k >= step) || *k == n - 1)
-        .collect();
+    legend
+}
 
-    let svg = draw::svg((draw::WIDTH, height), |root| {
-        let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
-        let (top, bottom) = main.split_vertically(TIME_H);
-        let mut cc = ChartBuilder::on(&top)
-            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
+/// The time or the instruction panel.
+type Panel<'a, 'b> = draw::Plot<'a, 'b, RangedCoordf64, ValueAxis>;
+
+/// Draws each run of consecutive present points as a line (a lone point
+/// as a dot).
+fn draw_polyline(
+    cc: &mut Panel<'_, '_>,
+    points: &[Option<(f64, f64)>],
+    colour: RGBColor,
+) -> DrawResult {
+    for run in points.split(Option::is_none) {
+        let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
+        if run.len() == 1 {
+            cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
+        } else if !run.is_empty() {
+            cc.draw_series(std::iter::once(PathElement::new(
+                run,
+                colour.stroke_width(2),
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+/// A panel's grid: horizontal lines only, no x ticks (the run labels are
+/// drawn apart), `y_labels` ticks formatted by `format`.
+fn y_grid(
+    cc: &mut Panel<'_, '_>,
+    y_labels: usize,
+    format: &dyn Fn(f64) -> String,
+    desc: &str,
+) -> DrawResult {
+    draw::grid(&mut cc.configure_mesh(), RGBColor(215, 215, 215))
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(y_labels)
+        .y_label_formatter(&|v| draw::tick(&format(*v)))
+        .y_desc(desc)
+        .draw()?;
+    Ok(())
+}
+
+/// What one history chart draws, and on which axes.
+struct Plot<'c> {
+    cell: &'c CellHistory,
+    lines: &'c [Line<'c>],
+    axis: ValueAxis,
+    /// The instruction counts' axis, when any run has them.
+    second: Option<ValueAxis>,
+    x_range: std::ops::Range<f64>,
+}
+
+impl Plot<'_> {
+    /// The time panel: bands, lines, change markers and the run labels;
+    /// returns a tooltip per point (run, time and interval).
+    fn draw_times(&self, area: &draw::Area<'_>, title: &str) -> Result<Vec<Tip>, BoxError> {
+        let y_desc = format!("time per iteration{}", self.axis.suffix());
+        let mut cc = ChartBuilder::on(area)
+            .caption(title, (draw::FONT, draw::TITLE_SIZE))
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(90)
-            .build_cartesian_2d(x_range.clone(), axis.clone())?;
-        cc.configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_labels(8)
-            .y_label_formatter(&|v| draw::tick(&format::duration_ns(*v)))
-            .y_desc(y_desc.as_str())
-            .label_style((draw::FONT, draw::TICK_SIZE))
-            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
-            .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()?;
-        // x labels: the release tag or short commit of every `step`-th run
-        // and of the latest.
-        let base = axis.range().start;
-        for &k in &labelled {
-            let at = cc.backend_coord(&(k as f64, base));
-            top.draw(&Text::new(
-                draw::label(&cell.labels[k], 12),
-                (at.0, at.1 + 16),
-                draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_center()),
-            ))?;
-            top.draw(&PathElement::new(
-                vec![(at.0, at.1), (at.0, at.1 + 5)],
-                BLACK.stroke_width(1),
-            ))?;
-        }
-
-        for (i, line) in lines.iter().enumerate() {
+            .build_cartesian_2d(self.x_range.clone(), self.axis.clone())?;
+        y_grid(&mut cc, 8, &format::duration_ns, &y_desc)?;
+        self.draw_run_labels(area, &cc)?;
+        let base = self.axis.range().start;
+        let mut tips = Vec::new();
+        for (i, line) in self.lines.iter().enumerate() {
             let colour = draw::colour(i);
             let values = line.points.iter().map(|b| {
                 b.filter(|b| draw::positive(b.typical.point).is_some())
@@ -284,74 +354,109 @@ fn render(title: &str, cell: &CellHistory, lines: &[Line<'_>]) -> Result<Option<
                 cc.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12))))?;
             }
             let points = points(line, |b| draw::positive(b.typical.point));
-            for run in points.split(Option::is_none) {
-                let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
-                if run.len() == 1 {
-                    cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
-                } else if !run.is_empty() {
-                    cc.draw_series(std::iter::once(PathElement::new(
-                        run,
-                        colour.stroke_width(2),
-                    )))?;
-                }
-            }
-            for (k, p) in points.iter().enumerate() {
-                let (Some(p), Some(change)) = (p, cell.class_at(k, line.id)) else {
-                    continue;
-                };
-                if change.change > 0.0 {
-                    cc.draw_series(std::iter::once(TriangleMarker::new(
-                        *p,
-                        7,
-                        REGRESSED.filled(),
-                    )))?;
-                } else {
-                    cc.draw_series(std::iter::once(Circle::new(*p, 5, IMPROVED.filled())))?;
-                    cc.draw_series(std::iter::once(Circle::new(*p, 5, BLACK.stroke_width(1))))?;
-                }
-            }
+            draw_polyline(&mut cc, &points, colour)?;
+            self.draw_markers(&mut cc, line, &points)?;
+            tips.extend(self.point_tips(&cc, line, &points));
         }
+        Ok(tips)
+    }
 
-        if let Some(second) = &second {
-            // Instruction counts on their own axis, in a panel below that
-            // shares the runs' x positions.
-            let desc = format!("instructions{}", second.suffix());
-            let mut cc = ChartBuilder::on(&bottom)
-                .margin(12)
-                .margin_top(4)
-                .x_label_area_size(16)
-                .y_label_area_size(90)
-                .build_cartesian_2d(x_range.clone(), second.clone())?;
-            cc.configure_mesh()
-                .disable_x_mesh()
-                .x_labels(0)
-                .y_labels(4)
-                .y_label_formatter(&|v| draw::tick(&format::per_second(*v)))
-                .y_desc(desc.as_str())
-                .label_style((draw::FONT, draw::TICK_SIZE))
-                .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
-                .max_light_lines(1)
-                .light_line_style(RGBColor(240, 240, 240))
-                .bold_line_style(RGBColor(215, 215, 215))
-                .draw()?;
-            for (i, line) in lines.iter().enumerate() {
-                let colour = draw::colour(i);
-                let points = points(line, instructions);
-                for run in points.split(Option::is_none) {
-                    let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
-                    if run.len() == 1 {
-                        cc.draw_series(std::iter::once(Circle::new(run[0], 2, colour.filled())))?;
-                    } else if !run.is_empty() {
-                        cc.draw_series(std::iter::once(PathElement::new(
-                            run,
-                            colour.stroke_width(2),
-                        )))?;
-                    }
-                }
+    /// x labels: the release tag or short commit of about
+    /// [`MAX_X_LABELS`] runs, always the latest.
+    fn draw_run_labels(&self, area: &draw::Area<'_>, cc: &Panel<'_, '_>) -> DrawResult {
+        let n = self.cell.runs.len();
+        let step = n.div_ceil(MAX_X_LABELS).max(1);
+        let base = self.axis.range().start;
+        for k in (0..n).filter(|k| (k % step == 0 && n - 1 - k >= step) || *k == n - 1) {
+            let at = cc.backend_coord(&(k as f64, base));
+            area.draw(&Text::new(
+                draw::label(&self.cell.labels[k], 12),
+                (at.0, at.1 + 16),
+                draw::text_style(draw::TICK_SIZE).pos(draw::text_anchor_center()),
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(at.0, at.1), (at.0, at.1 + 5)],
+                BLACK.stroke_width(1),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// A vermillion triangle where the diff counts a regression, a green
+    /// dot where it counts an improvement.
+    fn draw_markers(
+        &self,
+        cc: &mut Panel<'_, '_>,
+        line: &Line<'_>,
+        points: &[Option<(f64, f64)>],
+    ) -> DrawResult {
+        for (k, p) in points.iter().enumerate() {
+            let (Some(p), Some(change)) = (p, self.cell.class_at(k, line.id)) else {
+                continue;
+            };
+            if change.change > 0.0 {
+                cc.draw_series(std::iter::once(TriangleMarker::new(
+                    *p,
+                    7,
+                    REGRESSED.filled(),
+                )))?;
+            } else {
+                cc.draw_series(std::iter::once(Circle::new(*p, 5, IMPROVED.filled())))?;
+                cc.draw_series(std::iter::once(Circle::new(*p, 5, BLACK.stroke_width(1))))?;
             }
         }
-        draw::draw_legend(&side, &legend, 44)?;
         Ok(())
-    })?;
-    Ok(Some(svg))
+    }
+
+    /// `v1.2.0 · rayon/4: 1.20 ms (1.18 ms – 1.23 ms)` on each of the
+    /// latest [`MAX_TIP_POINTS`] points.
+    fn point_tips(
+        &self,
+        cc: &Panel<'_, '_>,
+        line: &Line<'_>,
+        points: &[Option<(f64, f64)>],
+    ) -> Vec<Tip> {
+        points
+            .iter()
+            .zip(&line.points)
+            .enumerate()
+            .skip(points.len().saturating_sub(MAX_TIP_POINTS))
+            .filter_map(|(k, (p, b))| {
+                let (p, b) = (p.as_ref()?, b.as_ref()?);
+                let t = &b.typical;
+                Some(Tip {
+                    shape: Shape::Dot(cc.backend_coord(p), 5),
+                    text: format!(
+                        "{} · {}: {} ({} – {})",
+                        self.cell.labels[k],
+                        line.name,
+                        format::duration_ns(t.point),
+                        format::duration_ns(t.lower),
+                        format::duration_ns(t.upper)
+                    ),
+                    href: None,
+                })
+            })
+            .collect()
+    }
+
+    /// Instruction counts on their own axis, in a panel below that shares
+    /// the runs' x positions.
+    fn draw_counts(&self, area: &draw::Area<'_>) -> DrawResult {
+        let Some(second) = &self.second else {
+            return Ok(());
+        };
+        let desc = format!("instructions{}", second.suffix());
+        let mut cc = ChartBuilder::on(area)
+            .margin(12)
+            .margin_top(4)
+            .x_label_area_size(16)
+            .y_label_area_size(90)
+            .build_cartesian_2d(self.x_range.clone(), second.clone())?;
+        y_grid(&mut cc, 4, &format::per_second, &desc)?;
+        for (i, line) in self.lines.iter().enumerate() {
+            draw_polyline(&mut cc, &points(line, instructions), draw::colour(i))?;
+        }
+        Ok(())
+    }
 }

@@ -33,6 +33,7 @@ mod marks;
 mod page;
 mod scaling;
 mod sha256;
+mod tips;
 mod uuid;
 mod views;
 
@@ -40,7 +41,7 @@ use serde::Serialize;
 
 use crate::model::Run;
 
-pub use page::{HtmlOptions, render};
+pub use page::{HtmlOptions, render, sampled_runs};
 
 /// One chart: its SVG, or `None` with a note saying what data it needs.
 #[derive(Debug, Clone, Serialize)]

@@ -101,6 +101,17 @@ fn context_rows(run: &Run) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The runs whose samples [`render`] reads: those the tables and details
+/// show, and those the history classifies changes between; `report html`
+/// reads only these runs' samples (`store::load_runs_sampling`).
+pub fn sampled_runs(runs: &[Run], reference: Option<&str>) -> Vec<usize> {
+    let mut out = crate::history::sampled_runs(runs);
+    // An unknown reference is reported by `render`; any run will do here.
+    let reference = reference_index(runs, reference).unwrap_or(0);
+    out.extend(views::table_runs(runs, reference));
+    out
+}
+
 /// The whole HTML document for these runs.
 pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> {
     let reference = reference_index(runs, options.reference.as_deref())?;

@@ -8,6 +8,7 @@
 //! ([`Threads::for_run`]: a point is left out when that is unknown, never
 //! guessed).
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{Chart, draw};
@@ -98,48 +99,11 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
             notes,
         });
     }
-    let cores: Vec<u32> = {
-        let mut c: Vec<u32> = lines
-            .iter()
-            .filter_map(|l| shown[l.run].context.cpu.available_parallelism)
-            .collect();
-        c.sort_unstable();
-        c.dedup();
-        c
-    };
-    let max_threads = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.0))
-        .chain(cores.iter().map(|c| f64::from(*c)))
-        .fold(8.0, f64::max);
-    let max_speedup = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .fold(1.0, f64::max)
-        .max(max_threads);
+    let (cores, max_threads, max_speedup) = extent(&lines, shown);
     let x_end = draw::grow(max_threads, 1.08);
     let y_end = draw::grow(max_speedup, 1.1);
 
-    let mut legend: Vec<LegendEntry> = Vec::new();
-    for l in &lines {
-        legend.push(LegendEntry {
-            // Strategy first: a long run label is cut at the end (44
-            // characters), and must not take "rayon"/"scoped" with it.
-            text: draw::label(&format!("{} · {}", l.variant, shown[l.run].label), 44),
-            colour: draw::colour(l.run),
-            mark: mark(&l.variant),
-        });
-    }
-    legend.push(LegendEntry {
-        text: "ideal (speedup = threads)".into(),
-        colour: RGBColor(120, 120, 120),
-        mark: Mark::DashedLine,
-    });
-    legend.push(LegendEntry {
-        text: "available parallelism".into(),
-        colour: RGBColor(150, 150, 150),
-        mark: Mark::Line,
-    });
+    let legend = legend(&lines, shown);
     notes.push(
         "Solid lines with dots: rayon; dashed lines with triangles: scoped threads. \
          `max` threads = the run's available parallelism."
@@ -157,22 +121,12 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
 
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
-        let mut cc = ChartBuilder::on(&main)
-            .caption(&title, (draw::FONT, draw::TITLE_SIZE))
-            .margin(12)
-            .x_label_area_size(48)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0f64..x_end, 0f64..y_end)?;
-        cc.configure_mesh()
+        let mut cc = draw::frame(&main, &title, 56, 0f64..x_end, 0f64..y_end)?;
+        draw::grid(&mut cc.configure_mesh(), RGBColor(210, 210, 210))
             .x_desc("threads")
             .y_desc("speedup over serial (×, higher is better)")
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| format!("{v:.0}×"))
-            .label_style((draw::FONT, draw::TICK_SIZE))
-            .axis_desc_style((draw::FONT, draw::LABEL_SIZE))
-            .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(210, 210, 210))
             .draw()?;
         let grey = RGBColor(150, 150, 150);
         for c in &cores {
@@ -199,47 +153,64 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
             RGBColor(120, 120, 120).stroke_width(2),
         ))?;
         for l in &lines {
-            let colour = draw::colour(l.run);
-            // A disturbed point is drawn hollow (outline only).
-            let style = |i: usize| {
-                if l.disturbed.get(i) == Some(&true) {
-                    colour.stroke_width(2)
-                } else {
-                    colour.filled()
-                }
-            };
-            if solid(&l.variant) {
-                cc.draw_series(LineSeries::new(l.points.clone(), colour.stroke_width(2)))?;
-                cc.draw_series(
-                    l.points
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| Circle::new(*p, 5, style(i))),
-                )?;
-            } else {
-                cc.draw_series(DashedLineSeries::new(
-                    l.points.clone(),
-                    8,
-                    4,
-                    colour.stroke_width(2),
-                ))?;
-                cc.draw_series(
-                    l.points
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| TriangleMarker::new(*p, 6, style(i))),
-                )?;
-            }
+            draw_line(&mut cc, l)?;
         }
         draw::draw_legend(&side, &legend, 44)?;
         Ok(())
     })?;
+    let names: Vec<String> = lines.iter().map(|l| legend_name(l, shown)).collect();
+    let tips = draw::legend_tips(
+        draw::WIDTH - legend_w,
+        &legend,
+        names.iter().map(String::as_str),
+        44,
+    );
     Ok(Chart {
         id: "scaling".into(),
         title,
-        svg: Some(svg),
+        svg: Some(super::tips::overlay(svg, &tips)),
         notes,
     })
+}
+
+/// One run's speedups for one variant: solid with dots or dashed with
+/// triangles (see [`solid`]), disturbed points hollow.
+fn draw_line(
+    cc: &mut draw::Plot<'_, '_, RangedCoordf64, RangedCoordf64>,
+    l: &Line,
+) -> draw::DrawResult {
+    let colour = draw::colour(l.run);
+    // A disturbed point is drawn hollow (outline only).
+    let style = |i: usize| {
+        if l.disturbed.get(i) == Some(&true) {
+            colour.stroke_width(2)
+        } else {
+            colour.filled()
+        }
+    };
+    if solid(&l.variant) {
+        cc.draw_series(LineSeries::new(l.points.clone(), colour.stroke_width(2)))?;
+        cc.draw_series(
+            l.points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Circle::new(*p, 5, style(i))),
+        )?;
+    } else {
+        cc.draw_series(DashedLineSeries::new(
+            l.points.clone(),
+            8,
+            4,
+            colour.stroke_width(2),
+        ))?;
+        cc.draw_series(
+            l.points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| TriangleMarker::new(*p, 6, style(i))),
+        )?;
+    }
+    Ok(())
 }
 
 /// The catalog's first variant (rayon) is drawn solid with dots, the others
@@ -252,6 +223,61 @@ fn solid(variant: &str) -> bool {
         .first()
         .map(String::as_str)
         == Some(variant)
+}
+
+/// The distinct available parallelisms of the runs drawn, and the largest
+/// thread count and speedup the axes must hold (at least 8 threads; the
+/// ideal line up to the most threads).
+fn extent(lines: &[Line], shown: &[Run]) -> (Vec<u32>, f64, f64) {
+    let cores: Vec<u32> = {
+        let mut c: Vec<u32> = lines
+            .iter()
+            .filter_map(|l| shown[l.run].context.cpu.available_parallelism)
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    let max_threads = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .chain(cores.iter().map(|c| f64::from(*c)))
+        .fold(8.0, f64::max);
+    let max_speedup = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        .max(max_threads);
+    (cores, max_threads, max_speedup)
+}
+
+/// One entry per line, then the ideal line and the cores marker.
+fn legend(lines: &[Line], shown: &[Run]) -> Vec<LegendEntry> {
+    let mut legend: Vec<LegendEntry> = Vec::new();
+    for l in lines {
+        legend.push(LegendEntry {
+            text: draw::label(&legend_name(l, shown), 44),
+            colour: draw::colour(l.run),
+            mark: mark(&l.variant),
+        });
+    }
+    legend.push(LegendEntry {
+        text: "ideal (speedup = threads)".into(),
+        colour: RGBColor(120, 120, 120),
+        mark: Mark::DashedLine,
+    });
+    legend.push(LegendEntry {
+        text: "available parallelism".into(),
+        colour: RGBColor(150, 150, 150),
+        mark: Mark::Line,
+    });
+    legend
+}
+
+/// A line's whole legend text. Strategy first: a long run label is cut at
+/// the end (44 characters), and must not take "rayon"/"scoped" with it.
+fn legend_name(l: &Line, runs: &[Run]) -> String {
+    format!("{} · {}", l.variant, runs[l.run].label)
 }
 
 fn is_disturbed(b: &Benchmark) -> bool {

@@ -88,20 +88,7 @@ pub(crate) const MAX_TABLE_RUNS: usize = 16;
 /// Indices (ascending) of the runs the tables show: all when few, else the
 /// latest [`MAX_TABLE_RUNS`] by `recorded_at`, with `reference` among them.
 pub(crate) fn table_runs(runs: &[Run], reference: usize) -> Vec<usize> {
-    if runs.len() <= MAX_TABLE_RUNS {
-        return (0..runs.len()).collect();
-    }
-    let mut order: Vec<usize> = (0..runs.len()).filter(|&i| i != reference).collect();
-    order.sort_by(|&a, &b| {
-        runs[a]
-            .context
-            .recorded_at
-            .cmp(&runs[b].context.recorded_at)
-    });
-    let mut latest = order.split_off(order.len() - (MAX_TABLE_RUNS - 1));
-    latest.push(reference);
-    latest.sort_unstable();
-    latest
+    history::latest(runs, MAX_TABLE_RUNS, Some(reference))
 }
 
 /// One entry of the group index.

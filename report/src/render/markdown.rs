@@ -1,6 +1,6 @@
 //! The markdown report: the doc-shaped tables, then one table per group with
-//! every benchmark of every run, then the runs themselves (what produced each
-//! column). Tables are laid out here (escaped, padded pipe tables); the page
+//! every benchmark of every run (the latest [`MAX_TABLE_RUNS`] of a long
+//! history), then the runs themselves (what produced each column). Tables are laid out here (escaped, padded pipe tables); the page
 //! around them is the tera template `templates/report.md.tera`.
 
 use serde::Serialize;
@@ -45,22 +45,49 @@ impl Section {
     }
 }
 
-/// Renders the report of `runs` (one column each, in this order) with the
-/// doc-shaped tables of `specs`.
+/// Runs the doc, group and runs tables show at most: a CI history of a
+/// thousand runs would make a thousand columns; the History section shows
+/// the trend over all of them.
+pub const MAX_TABLE_RUNS: usize = 8;
+
+/// The runs the tables show ([`MAX_TABLE_RUNS`], the latest by
+/// `recorded_at`), as indices into `runs`.
+pub fn table_runs(runs: &[Run]) -> Vec<usize> {
+    crate::history::latest(runs, MAX_TABLE_RUNS, None)
+}
+
+/// Renders the report of `runs` (one column each, in this order, the latest
+/// [`MAX_TABLE_RUNS`] when there are more) with the doc-shaped tables of `specs`.
 pub fn render(runs: &[Run], specs: &[TableSpec]) -> Result<String, MarkdownError> {
     let benchmarks: usize = runs.iter().map(|r| r.benchmarks.len()).sum();
+    let shown_index = table_runs(runs);
+    let cut = shown_index.len() < runs.len();
+    let shown: std::borrow::Cow<'_, [Run]> = if cut {
+        std::borrow::Cow::Owned(shown_index.iter().map(|&i| runs[i].clone()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(runs)
+    };
+    let mut summary = format!(
+        "{} run{}, {} benchmark result{}.",
+        runs.len(),
+        if runs.len() == 1 { "" } else { "s" },
+        benchmarks,
+        if benchmarks == 1 { "" } else { "s" },
+    );
+    if cut {
+        summary.push_str(&format!(
+            " The tables show the latest {} runs; {} older ones are left out of them \
+             (the History shows every cell over time).",
+            shown.len(),
+            runs.len() - shown.len()
+        ));
+    }
     let page = Page {
-        summary: format!(
-            "{} run{}, {} benchmark result{}.",
-            runs.len(),
-            if runs.len() == 1 { "" } else { "s" },
-            benchmarks,
-            if benchmarks == 1 { "" } else { "s" },
-        ),
-        doc_tables: doc_tables(runs, specs).iter().map(Section::new).collect(),
+        summary,
+        doc_tables: doc_tables(&shown, specs).iter().map(Section::new).collect(),
         history: crate::render::history::history_markdown(runs),
-        group_tables: group_tables(runs).iter().map(Section::new).collect(),
-        runs_table: runs_table(runs),
+        group_tables: group_tables(&shown).iter().map(Section::new).collect(),
+        runs_table: runs_table(&shown),
     };
     let mut tera = tera::Tera::default();
     tera.add_raw_template(TEMPLATE_NAME, TEMPLATE)?;

@@ -14,6 +14,7 @@ mod diff;
 mod gungraun;
 mod hostile;
 mod html;
+mod html_more;
 mod ingest;
 mod instruction_ids;
 mod interference;
