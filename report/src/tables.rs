@@ -34,6 +34,8 @@ const MISSING_LISTED: usize = 5;
 /// The built-in table specs (`report/tables.toml`).
 const BUILTIN: &str = include_str!("../tables.toml");
 
+mod instructions;
+
 /// Errors in a table spec file; each names the file and, for a bad value, the
 /// table and field.
 #[derive(Debug, thiserror::Error)]
@@ -592,12 +594,14 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
             .collect();
         notes.extend(missing_note(&index.run.label, &missing, wanted.len()));
     }
-    Some(Table {
+    let mut table = Table {
         title: spec.title.clone(),
         columns,
         rows: cells,
         notes,
-    })
+    };
+    instructions::append(&mut table, &sources, &rows, indexes);
+    Some(table)
 }
 
 /// Measured Python runs beside Rust: for each Python run (one whose context
