@@ -10,8 +10,10 @@ use std::time::{Duration, SystemTime};
 use report::gungraun::{self, Counts, INSTRUCTIONS};
 use report::model::{Better, Run};
 
+/// bench-uuid's part of the fixture (bench-compress's has its own tests:
+/// `gungraun_compress_more.rs`).
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gungraun-0.20.0")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gungraun-0.20.0/bench-uuid")
 }
 
 fn summaries() -> Vec<PathBuf> {
