@@ -3,12 +3,15 @@
 //! harness under gungraun 0.20.0 / valgrind 3.19). Values are compared with
 //! the files' own numbers, never with constants.
 
+mod sample_run;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use report::gungraun::{self, Counts, INSTRUCTIONS};
 use report::model::{Better, Run};
+use sample_run::sample_run;
 
 /// bench-uuid's part of the fixture (bench-compress's has its own tests:
 /// `gungraun_compress_more.rs`).
@@ -39,19 +42,6 @@ fn raw_total(path: &Path, event: &str) -> f64 {
     v["profiles"][0]["data"]["total"]["metrics"][event]["values"]["new"]
         .as_f64()
         .unwrap()
-}
-
-fn sample_run() -> Run {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
-    let path = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            let n = p.file_name().unwrap().to_string_lossy();
-            n.ends_with(".json") && !n.contains("schema")
-        })
-        .unwrap();
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]

@@ -3,27 +3,17 @@
 //! compress and decompress). The figures are compared with the files' own
 //! numbers and with what any real codec must do, never with constants.
 
+mod sample_run;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use report::gungraun;
 use report::model::Run;
+use sample_run::sample_run;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gungraun-0.20.0/bench-compress")
-}
-
-fn sample_run() -> Run {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
-    let path = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            let n = p.file_name().unwrap().to_string_lossy();
-            n.ends_with(".json") && !n.contains("schema")
-        })
-        .unwrap();
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The instruction count ingested for `id`.

@@ -4,26 +4,15 @@
 //! show their count, multi-threaded rows say they are not counted; runs
 //! without counts keep their tables as they were (the existing snapshots).
 
-use std::fs;
+mod sample_run;
+
 use std::path::Path;
 
 use report::gungraun;
 use report::model::Run;
 use report::render::markdown;
 use report::tables::{self, Table};
-
-fn sample_run() -> Run {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
-    let path = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            let n = p.file_name().unwrap().to_string_lossy();
-            n.ends_with(".json") && !n.contains("schema")
-        })
-        .unwrap();
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
-}
+use sample_run::sample_run;
 
 fn counted_run() -> Run {
     let mut run = sample_run();
