@@ -20,20 +20,7 @@ fn fixture() -> PathBuf {
 }
 
 fn summaries() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![fixture()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().unwrap() == "summary.json" {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    sample_run::summary_files(&fixture())
 }
 
 /// callgrind's total for `event`, read from the raw JSON.

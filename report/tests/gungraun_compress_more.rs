@@ -28,22 +28,14 @@ fn count(run: &Run, id: &str) -> f64 {
 
 /// callgrind's `Ir` total in the summary of gungraun bench `name`.
 fn raw_ir(name: &str) -> f64 {
-    let mut stack = vec![fixture()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.parent().unwrap().ends_with(name) {
-                let v: serde_json::Value =
-                    serde_json::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
-                return v["profiles"][0]["data"]["total"]["metrics"]["Ir"]["values"]["new"]
-                    .as_f64()
-                    .unwrap();
-            }
-        }
-    }
-    panic!("no summary for {name}")
+    let path = sample_run::summary_files(&fixture())
+        .into_iter()
+        .find(|p| p.parent().unwrap().ends_with(name))
+        .unwrap_or_else(|| panic!("no summary for {name}"));
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    v["profiles"][0]["data"]["total"]["metrics"]["Ir"]["values"]["new"]
+        .as_f64()
+        .unwrap()
 }
 
 #[test]
