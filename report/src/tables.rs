@@ -12,6 +12,7 @@
 
 mod doc;
 mod groups;
+mod instructions;
 mod python;
 mod spec;
 

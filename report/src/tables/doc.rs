@@ -208,12 +208,14 @@ fn doc_table(spec: &TableSpec, indexes: &[RunIndex<'_>]) -> Option<Table> {
     }
 
     let notes = notes(spec, indexes, &rows, &versus, used_marks, oversubscribed);
-    Some(Table {
+    let mut table = Table {
         title: spec.title.clone(),
         columns,
         rows: cells,
         notes,
-    })
+    };
+    super::instructions::append(&mut table, &sources, &rows, indexes);
+    Some(table)
 }
 
 /// The header: the row header, the references, then per run its sources,

@@ -11,25 +11,14 @@ use std::time::{Duration, SystemTime};
 use report::gungraun::{self, Counts, INSTRUCTIONS};
 use report::model::{Better, Run};
 
+/// bench-uuid's part of the fixture (bench-compress's has its own tests:
+/// `gungraun_compress_more.rs`).
 fn fixture() -> PathBuf {
-    fixture_path("gungraun-0.20.0")
+    fixture_path("gungraun-0.20.0/bench-uuid")
 }
 
 fn summaries() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![fixture()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().unwrap() == "summary.json" {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    summary_files(&fixture())
 }
 
 /// callgrind's total for `event`, read from the raw JSON.
@@ -38,19 +27,6 @@ fn raw_total(path: &Path, event: &str) -> f64 {
     v["profiles"][0]["data"]["total"]["metrics"][event]["values"]["new"]
         .as_f64()
         .unwrap()
-}
-
-fn sample_run() -> Run {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
-    let path = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            let n = p.file_name().unwrap().to_string_lossy();
-            n.ends_with(".json") && !n.contains("schema")
-        })
-        .unwrap();
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn every_instruction_benchmark_is_a_criterion_benchmark_named_by_the_convention(
         }
     }
     assert!(
-        harnesses >= 2,
-        "bench-uuid and bench-compress have instruction harnesses"
+        harnesses >= 4,
+        "bench-cpu, bench-uuid, bench-compress and bench-async have instruction harnesses"
     );
 }

@@ -4,10 +4,11 @@
 //! names from before the tests were one binary.
 
 use std::ffi::OsStr;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use report::model::Estimate;
+use report::model::{Estimate, Run};
 
 /// A path under `report/tests/fixtures`.
 pub fn fixture_path(relative: &str) -> PathBuf {
@@ -53,4 +54,37 @@ pub fn in_snapshots(assert: impl FnOnce()) {
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(assert);
+}
+
+/// The committed sample run in `results/` (a real `report run` of every
+/// criterion harness), to which tests attach instruction counts.
+pub fn sample_run() -> Run {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
+    let path = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.ends_with(".json") && !n.contains("schema")
+        })
+        .unwrap();
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Every gungraun `summary.json` below `dir`, sorted.
+pub fn summary_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() == "summary.json" {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
 }
