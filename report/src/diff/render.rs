@@ -215,6 +215,13 @@ pub fn markdown(report: &DiffReport) -> String {
         groups_md(&mut out, comparison, "Geometric mean per group");
     }
 
+    info_only_md(&mut out, report);
+    out
+}
+
+/// The comparisons that never gate (other cells, other toolchains): one line
+/// each, then their per-group geometric means.
+fn info_only_md(out: &mut String, report: &DiffReport) {
     let info: Vec<&Comparison> = report.comparisons.iter().filter(|c| !c.gating).collect();
     if !info.is_empty() {
         let _ = writeln!(out, "#### Information only (never gates)\n");
@@ -240,10 +247,9 @@ pub fn markdown(report: &DiffReport) -> String {
                 code_safe(&comparison.baseline.label),
                 code_safe(&comparison.candidate.label)
             );
-            groups_md(&mut out, comparison, &title);
+            groups_md(out, comparison, &title);
         }
     }
-    out
 }
 
 fn differences_md(out: &mut String, comparison: &Comparison) {
