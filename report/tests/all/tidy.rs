@@ -44,9 +44,11 @@ const RUN_FILES: [&str; 2] = ["store.rs", "output.rs"];
 /// The longest a function may be, from its `fn` line to its closing brace.
 const MAX_FUNCTION_LINES: usize = 100;
 
-/// Areas other branches are shortening at the same time (see
+/// The one area still over the limit: `report compare`'s command and its
+/// rounds loop (`commands/compare.rs::run` 188 lines, `measure_sides` 249,
+/// `compare/rounds.rs::run` 118), left for issue 13 (see
 /// `functions_are_at_most_100_lines`).
-const BEING_SHORTENED: [&str; 5] = ["html", "diff.rs", "diff", "compare", "commands/compare.rs"];
+const BEING_SHORTENED: [&str; 2] = ["compare", "commands/compare.rs"];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -280,7 +282,7 @@ fn fn_name(line: &str) -> Option<&str> {
 /// then `functions_outside_the_areas_being_shortened_are_at_most_100_lines`
 /// holds the rest.
 #[test]
-#[ignore = "enabled after the html/compare branches merge"]
+#[ignore = "fails on report compare's three long functions until they are split (issue 13)"]
 fn functions_are_at_most_100_lines() {
     let long = long_functions(&[]);
     assert!(
