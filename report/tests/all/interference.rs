@@ -411,3 +411,36 @@ fn snapshot_cost() {
         .count();
     println!("one snapshot: {each:?} with {processes} processes");
 }
+
+/// The figure whose id starts with `prefix` and ends with `suffix`, up to its end.
+fn figure<'h>(html: &'h str, prefix: &str, suffix: &str) -> &'h str {
+    let mut rest = html;
+    while let Some(at) = rest.find(&format!("<figure id=\"{prefix}")) {
+        let from = &rest[at..];
+        let id_end = from["<figure id=\"".len()..].find('"').unwrap() + "<figure id=\"".len();
+        let figure = &from[..from.find("</figure>").unwrap()];
+        if from[..id_end].ends_with(suffix) {
+            return figure;
+        }
+        rest = &from[id_end..];
+    }
+    panic!("no figure {prefix}…{suffix}");
+}
+
+#[test]
+fn each_group_chart_names_the_marked_benchmarks_of_its_own_group() {
+    let html = report::html::render(
+        &[busy_run("busy")],
+        &report::html::HtmlOptions {
+            reference: None,
+            specs: report::tables::builtin_specs(),
+        },
+    )
+    .unwrap();
+    let kernel = figure(&html, "group-", "-cpu-kernel");
+    assert!(kernel.contains("disturbed in busy"), "{kernel}");
+    assert!(!kernel.contains("noisy in busy"), "{kernel}");
+    let uuid = figure(&html, "group-", "-uuid-generate");
+    assert!(uuid.contains("noisy in busy"), "{uuid}");
+    assert!(!uuid.contains("disturbed in busy"), "{uuid}");
+}
