@@ -294,16 +294,21 @@ fn markdown_marks_times_and_the_speedups_made_from_them() {
     );
 }
 
-#[test]
-fn html_marks_tables_and_draws_disturbed_points_hollow() {
-    let html = report::html::render(
+/// The HTML report of [`busy_run`] with the built-in tables.
+fn busy_html() -> String {
+    report::html::render(
         &[busy_run("busy")],
         &report::html::HtmlOptions {
             reference: None,
             specs: report::tables::builtin_specs(),
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn html_marks_tables_and_draws_disturbed_points_hollow() {
+    let html = busy_html();
     // As tera escapes text.
     let esc = |s: &str| {
         s.replace('&', "&amp;")
@@ -429,14 +434,7 @@ fn figure<'h>(html: &'h str, prefix: &str, suffix: &str) -> &'h str {
 
 #[test]
 fn each_group_chart_names_the_marked_benchmarks_of_its_own_group() {
-    let html = report::html::render(
-        &[busy_run("busy")],
-        &report::html::HtmlOptions {
-            reference: None,
-            specs: report::tables::builtin_specs(),
-        },
-    )
-    .unwrap();
+    let html = busy_html();
     let kernel = figure(&html, "group-", "-cpu-kernel");
     assert!(kernel.contains("disturbed in busy"), "{kernel}");
     assert!(!kernel.contains("noisy in busy"), "{kernel}");
