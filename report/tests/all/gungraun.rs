@@ -219,6 +219,15 @@ fn ci_run_has_real_instruction_counts() {
     let path = std::env::var("REPORT_INSTRUCTIONS_RUN")
         .expect("REPORT_INSTRUCTIONS_RUN names the run file .ci/run wrote");
     let run: Run = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    // .ci/run builds with cheaper bench settings (CARGO_PROFILE_BENCH_*): the
+    // run file must say so, not claim the workspace's release settings.
+    if let Ok(level) = std::env::var("CARGO_PROFILE_BENCH_OPT_LEVEL") {
+        let profile = &run.context.profile;
+        assert_eq!(profile.opt_level.as_deref(), Some(level.as_str()), "{path}: {profile:?}");
+        if let Ok(units) = std::env::var("CARGO_PROFILE_BENCH_CODEGEN_UNITS") {
+            assert_eq!(profile.codegen_units, units.parse().ok(), "{path}: {profile:?}");
+        }
+    }
     let text: Vec<_> = run
         .benchmarks
         .iter()
