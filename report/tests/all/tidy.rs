@@ -44,12 +44,6 @@ const RUN_FILES: [&str; 2] = ["store.rs", "output.rs"];
 /// The longest a function may be, from its `fn` line to its closing brace.
 const MAX_FUNCTION_LINES: usize = 100;
 
-/// The one area still over the limit: `report compare`'s command and its
-/// rounds loop (`commands/compare.rs::run` 188 lines, `measure_sides` 249,
-/// `compare/rounds.rs::run` 118), left for issue 13 (see
-/// `functions_are_at_most_100_lines`).
-const BEING_SHORTENED: [&str; 2] = ["compare", "commands/compare.rs"];
-
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
@@ -222,16 +216,10 @@ fn only_the_store_reads_and_writes_run_files() {
 }
 
 /// Functions longer than [`MAX_FUNCTION_LINES`], counted from the `fn` line
-/// to the closing brace at its indentation, in files outside `skip`.
-fn long_functions(skip: &[&str]) -> Vec<String> {
+/// to the closing brace at its indentation.
+fn long_functions() -> Vec<String> {
     let mut long = Vec::new();
     for (rel, file) in source_files() {
-        if skip
-            .iter()
-            .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))
-        {
-            continue;
-        }
         let text = fs::read_to_string(&file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         for (start, name, length) in function_lengths(&lines) {
@@ -309,24 +297,10 @@ fn fn_name(line: &str) -> Option<&str> {
         .map(|n| n.split(['(', '<']).next().unwrap_or(n))
 }
 
-/// Every function in `report/src` is at most 100 lines. Ignored until the
-/// html and compare branches, which shorten those areas, are merged; until
-/// then `functions_outside_the_areas_being_shortened_are_at_most_100_lines`
-/// holds the rest.
+/// Every function in `report/src` is at most 100 lines.
 #[test]
-#[ignore = "fails on report compare's three long functions until they are split (issue 13)"]
 fn functions_are_at_most_100_lines() {
-    let long = long_functions(&[]);
-    assert!(
-        long.is_empty(),
-        "split these functions:\n{}",
-        long.join("\n")
-    );
-}
-
-#[test]
-fn functions_outside_the_areas_being_shortened_are_at_most_100_lines() {
-    let long = long_functions(&BEING_SHORTENED);
+    let long = long_functions();
     assert!(
         long.is_empty(),
         "split these functions:\n{}",
