@@ -341,7 +341,7 @@ impl Compare<'_> {
                 e.change.unwrap_or(f64::NAN) * 100.0,
                 e.change_lower.unwrap_or(f64::NAN) * 100.0,
                 e.change_upper.unwrap_or(f64::NAN) * 100.0,
-                e.rounds,
+                e.figures.rounds,
                 e.p_adjusted.unwrap_or(f64::NAN)
             );
         }

@@ -40,6 +40,9 @@ pub fn batches(units: &[Vec<String>], size: usize) -> Vec<Batch> {
         .collect()
 }
 
+/// What one process gave: its times, or why there are none.
+pub type Measurement = Result<Times, MeasureError>;
+
 /// Why a measurement could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum MeasureError {
@@ -49,16 +52,13 @@ pub enum MeasureError {
     Failed(String),
 }
 
+/// The typical time (ns per iteration) of each id a process produced.
+pub type Times = BTreeMap<String, f64>;
+
 /// Runs one side's process for one batch and waits for it to end.
 pub trait Measurer {
-    /// Measures `ids` (all from `batch.unit`) on `side`; returns the typical
-    /// time (ns per iteration) of each id the process produced.
-    fn measure(
-        &mut self,
-        side: Side,
-        unit: usize,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, f64>, MeasureError>;
+    /// Measures `ids` (all from `batch.unit`) on `side`.
+    fn measure(&mut self, side: Side, unit: usize, ids: &[String]) -> Measurement;
     /// Time spent measuring so far.
     fn elapsed(&self) -> Duration;
 }
@@ -153,7 +153,7 @@ pub fn run(
                 [Side::Candidate, Side::Baseline]
             };
             let started = measurer.elapsed();
-            let mut times: [BTreeMap<String, f64>; 2] = Default::default();
+            let mut times: [Times; 2] = Default::default();
             for side in order {
                 let got = measurer.measure(side, batch.unit, &ids)?;
                 processes += 1;
@@ -197,12 +197,7 @@ mod tests {
     }
 
     impl Measurer for Fake {
-        fn measure(
-            &mut self,
-            side: Side,
-            unit: usize,
-            ids: &[String],
-        ) -> Result<BTreeMap<String, f64>, MeasureError> {
+        fn measure(&mut self, side: Side, unit: usize, ids: &[String]) -> Measurement {
             assert!(!self.in_flight, "two processes at once");
             self.in_flight = true;
             let start = self.now;
