@@ -611,6 +611,15 @@ impl Compare<'_> {
             },
         )
         .map_err(anyhow::Error::from)?;
+        let below = outcome.below_min_rounds(args.min_rounds);
+        if !below.is_empty() {
+            // A warning, not progress: shown with --quiet too.
+            eprintln!(
+                "warning: the budget of {} ran out: {}",
+                human_duration(self.budget),
+                render::below_min_rounds_text(below.len(), args.min_rounds)
+            );
+        }
         Ok(Measured {
             outcome,
             seconds: measurer.elapsed().as_secs_f64(),
@@ -699,6 +708,7 @@ impl Compare<'_> {
             min_rounds: self.args.min_rounds,
             max_rounds: self.args.max_rounds,
             criterion_args: measured.criterion_args.clone(),
+            below_min_rounds: outcome.below_min_rounds(self.args.min_rounds),
         }
     }
 }

@@ -79,6 +79,9 @@ pub struct RoundsSummary {
     pub max_rounds: usize,
     /// Criterion arguments of every measuring process.
     pub criterion_args: Vec<String>,
+    /// Benchmarks the budget stopped before `min_rounds` rounds (their
+    /// intervals are wider than the schedule meant).
+    pub below_min_rounds: Vec<String>,
 }
 
 /// One benchmark: the fields every diff method reports (`diff::Entry`:

@@ -47,6 +47,23 @@ fn rounds_line(report: &CompareReport) -> String {
     )
 }
 
+/// `N benchmarks stopped below --min-rounds M: budget exhausted; ...`.
+pub fn below_min_rounds_text(benchmarks: usize, min_rounds: usize) -> String {
+    format!(
+        "{benchmarks} benchmark{} stopped below --min-rounds {min_rounds}: budget exhausted; \
+         {} intervals are wider",
+        plural(benchmarks),
+        if benchmarks == 1 { "its" } else { "their" }
+    )
+}
+
+/// The report's line on the benchmarks the budget cut short, if any.
+fn below_min_rounds_line(report: &CompareReport) -> Option<String> {
+    let r = &report.rounds;
+    (!r.below_min_rounds.is_empty())
+        .then(|| below_min_rounds_text(r.below_min_rounds.len(), r.min_rounds))
+}
+
 /// Terminal text: verdict, sides, every benchmark, groups.
 pub fn text(report: &CompareReport) -> String {
     let mut out = String::new();
@@ -63,6 +80,9 @@ pub fn text(report: &CompareReport) -> String {
         report.candidate.cell
     );
     let _ = writeln!(out, "{}", rounds_line(report));
+    if let Some(line) = below_min_rounds_line(report) {
+        let _ = writeln!(out, "{line}");
+    }
     let mut rows: Vec<[String; 8]> = vec![[
         "class".into(),
         "benchmark".into(),
@@ -134,6 +154,9 @@ pub fn markdown(report: &CompareReport) -> String {
         cell_safe(&report.candidate.cell),
         rounds_line(report)
     );
+    if let Some(line) = below_min_rounds_line(report) {
+        let _ = writeln!(out, "⚠️ {line}.\n");
+    }
     let _ = writeln!(out, "Method: {}.\n", method(report));
     let head = "| Benchmark | Class | Baseline | Candidate | Change | Interval | p (Holm) | Rounds | Detectable |\n\
                 |---|---|---:|---:|---:|---|---:|---:|---:|";
