@@ -20,7 +20,7 @@ use anyhow::{Context, anyhow, bail};
 use super::export::write_output;
 use super::run::write_new_run;
 use crate::cli::{CompareArgs, DiffFormat};
-use crate::compare::measure::{self, ProcessMeasurer, SideExec};
+use crate::compare::measure::{self, ProcessMeasurer, SideExec, Unit};
 use crate::compare::paired::PairedOptions;
 use crate::compare::rounds::{self, MeasureError, Measurer, Schedule, Series, Stop};
 use crate::compare::worktree::{self, Scratch, Worktree};
@@ -413,16 +413,18 @@ impl Pairing {
 
 /// Pairs the units of two sides by (crate, bench target) and the ids within
 /// them; the rest is added (candidate only) or removed (baseline only).
-fn pair_benchmarks(base: &Built, cand: &Built) -> Pairing {
-    let key = |u: &measure::Unit| (u.krate.clone(), u.bench.clone());
+/// Each side is its units and, per unit, the ids it lists.
+fn pair_benchmarks(base: (&[Unit], &[Vec<String>]), cand: (&[Unit], &[Vec<String>])) -> Pairing {
+    let ((base_units, base_lists), (cand_units, cand_lists)) = (base, cand);
+    let key = |u: &Unit| (u.krate.clone(), u.bench.clone());
     let mut pairing = Pairing::default();
-    for (bi, bu) in base.exec.units.iter().enumerate() {
-        let base_ids = &base.lists[bi];
-        let Some(ci) = cand.exec.units.iter().position(|cu| key(cu) == key(bu)) else {
+    for (bi, bu) in base_units.iter().enumerate() {
+        let base_ids = &base_lists[bi];
+        let Some(ci) = cand_units.iter().position(|cu| key(cu) == key(bu)) else {
             pairing.removed.extend(base_ids.iter().cloned());
             continue;
         };
-        let cand_ids: BTreeSet<&String> = cand.lists[ci].iter().collect();
+        let cand_ids: BTreeSet<&String> = cand_lists[ci].iter().collect();
         let base_set: BTreeSet<&String> = base_ids.iter().collect();
         let (common, gone): (Vec<String>, Vec<String>) = base_ids
             .iter()
@@ -430,7 +432,7 @@ fn pair_benchmarks(base: &Built, cand: &Built) -> Pairing {
             .partition(|id| cand_ids.contains(id));
         pairing.removed.extend(gone);
         pairing.added.extend(
-            cand.lists[ci]
+            cand_lists[ci]
                 .iter()
                 .filter(|id| !base_set.contains(id))
                 .cloned(),
@@ -438,9 +440,9 @@ fn pair_benchmarks(base: &Built, cand: &Built) -> Pairing {
         pairing.units.push([bi, ci]);
         pairing.ids.push(common);
     }
-    for (ci, cu) in cand.exec.units.iter().enumerate() {
-        if !base.exec.units.iter().any(|bu| key(bu) == key(cu)) {
-            pairing.added.extend(cand.lists[ci].iter().cloned());
+    for (ci, cu) in cand_units.iter().enumerate() {
+        if !base_units.iter().any(|bu| key(bu) == key(cu)) {
+            pairing.added.extend(cand_lists[ci].iter().cloned());
         }
     }
     pairing
@@ -548,7 +550,10 @@ impl Compare<'_> {
 
     /// The benchmarks both sides have; an error when there are none.
     fn pairing(&self, base: &Built, cand: &Built) -> anyhow::Result<Pairing> {
-        let pairing = pair_benchmarks(base, cand);
+        let pairing = pair_benchmarks(
+            (&base.exec.units, &base.lists),
+            (&cand.exec.units, &cand.lists),
+        );
         if pairing.count() == 0 {
             bail!(
                 "the two sides share no benchmark{} ({} only in the baseline, {} only in the candidate)",
@@ -726,6 +731,43 @@ fn undecided(series: &Series, options: &PairedOptions) -> BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unit(krate: &str, bench: &str) -> Unit {
+        Unit {
+            krate: krate.into(),
+            bench: bench.into(),
+            exe: PathBuf::from("/t").join(bench),
+            cwd: PathBuf::from("/w").join(krate),
+        }
+    }
+
+    fn ids(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn benchmarks_pair_by_bench_target_and_id_whatever_the_order() {
+        // The candidate lists its binaries in another order, drops one id
+        // and a whole binary (`old`), and adds an id and a binary (`new`).
+        let base = [
+            unit("cpu", "kernel"),
+            unit("cpu", "old"),
+            unit("uuid", "v4"),
+        ];
+        let base_lists = [ids(&["k/1", "k/2", "k/3"]), ids(&["o/1"]), ids(&["u/1"])];
+        let cand = [
+            unit("uuid", "v4"),
+            unit("cpu", "new"),
+            unit("cpu", "kernel"),
+        ];
+        let cand_lists = [ids(&["u/1"]), ids(&["n/1"]), ids(&["k/3", "k/1", "k/4"])];
+        let p = pair_benchmarks((&base, &base_lists), (&cand, &cand_lists));
+        assert_eq!(p.units, [[0, 2], [2, 0]]);
+        assert_eq!(p.ids, [ids(&["k/1", "k/3"]), ids(&["u/1"])]);
+        assert_eq!(p.count(), 3);
+        assert_eq!(p.removed, ids(&["k/2", "o/1"]));
+        assert_eq!(p.added, ids(&["k/4", "n/1"]));
+    }
 
     #[test]
     fn budgets_read_as_durations() {
