@@ -240,25 +240,38 @@ pub struct ContextDifference {
     pub candidate: String,
 }
 
-/// One benchmark of a comparison.
+/// One benchmark of a comparison, as every diff method reports it: the
+/// unpaired diff (`F` = [`SampleFigures`]) and `report compare`'s paired
+/// rounds (`compare::RoundFigures`). What the method adds is flattened into
+/// the same JSON object, after these fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
+pub struct Entry<F = SampleFigures> {
     /// Full id, `suite/question/variant/parameter`.
     pub id: String,
     pub group: String,
     pub class: Class,
-    /// Typical time per iteration, ns (absent when the side lacks it).
+    /// Typical time per iteration, ns (absent when the side lacks it; in a
+    /// paired comparison the median over the rounds).
     pub baseline_ns: Option<f64>,
     pub candidate_ns: Option<f64>,
-    /// candidate/baseline − 1 of the typical times (0.10 = 10 % slower).
+    /// candidate/baseline − 1 of the typical times (0.10 = 10 % slower; in
+    /// a paired comparison exp(mean per-round log ratio) − 1).
     pub change: Option<f64>,
     /// Confidence interval of `change`.
     pub change_lower: Option<f64>,
     pub change_upper: Option<f64>,
-    /// Raw two-sided Mann-Whitney p-value.
+    /// Raw two-sided p-value (Mann-Whitney; paired: the paired t-test).
     pub p_value: Option<f64>,
     /// Holm-corrected p-value (across the comparison's family).
     pub p_adjusted: Option<f64>,
+    /// What the method measured besides.
+    #[serde(flatten)]
+    pub figures: F,
+}
+
+/// What the unpaired diff adds to an [`Entry`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleFigures {
     pub baseline_samples: usize,
     pub candidate_samples: usize,
     /// Why the class is what it is, when that is not obvious (noisy reasons).
@@ -572,10 +585,12 @@ fn one_sided(id: &str, bench: &Benchmark, class: Class) -> Entry {
         change_upper: None,
         p_value: None,
         p_adjusted: None,
-        baseline_samples: if class == Class::Removed { n } else { 0 },
-        candidate_samples: if class == Class::Added { n } else { 0 },
-        note: None,
-        instructions: None,
+        figures: SampleFigures {
+            baseline_samples: if class == Class::Removed { n } else { 0 },
+            candidate_samples: if class == Class::Added { n } else { 0 },
+            note: None,
+            instructions: None,
+        },
     }
 }
 
@@ -606,24 +621,26 @@ fn pair(
         change_upper: None,
         p_value: None,
         p_adjusted: None,
-        baseline_samples: b.len(),
-        candidate_samples: c.len(),
-        note: None,
-        instructions: instructions::compare(base, cand, options),
+        figures: SampleFigures {
+            baseline_samples: b.len(),
+            candidate_samples: c.len(),
+            note: None,
+            instructions: instructions::compare(base, cand, options),
+        },
     };
     let ratio = tc / tb;
     if !(ratio.is_finite() && ratio > 0.0) {
-        entry.note = Some("typical time missing, zero or not a number".to_owned());
+        entry.figures.note = Some("typical time missing, zero or not a number".to_owned());
         return entry;
     }
     entry.change = Some(ratio - 1.0);
     // Like noisy: the time is not the code's alone, so it is shown, not tested.
     if let Some(why) = disturbed_note(base, cand) {
-        entry.note = Some(why);
+        entry.figures.note = Some(why);
         return entry;
     }
     if b.len() < options.min_samples || c.len() < options.min_samples {
-        entry.note = Some(format!(
+        entry.figures.note = Some(format!(
             "too few samples ({} baseline, {} candidate; need {} per side)",
             b.len(),
             c.len(),
@@ -641,7 +658,8 @@ fn pair(
         seed_from(id, options.seed),
     );
     let (Some(test), Some(bootstrap)) = (test, bootstrap) else {
-        entry.note = Some("samples hold values that are not positive finite times".to_owned());
+        entry.figures.note =
+            Some("samples hold values that are not positive finite times".to_owned());
         return entry;
     };
     if interval {
@@ -739,7 +757,7 @@ fn classify(entry: &mut Entry, run_noise: Option<f64>, options: &DiffOptions) {
     let within_run_noise = change.ln_1p().abs() <= floor;
     let counts = significant && excludes_zero && beyond;
     entry.class = if counts && within_run_noise {
-        entry.note = Some(format!(
+        entry.figures.note = Some(format!(
             "{:+.1}% is within {} x the run-to-run noise of these two runs (±{:.1}%)",
             change * 100.0,
             options.noise_z,
@@ -753,7 +771,7 @@ fn classify(entry: &mut Entry, run_noise: Option<f64>, options: &DiffOptions) {
             Class::Improved
         }
     } else if upper - lower > options.noise_limit() {
-        entry.note = Some(format!(
+        entry.figures.note = Some(format!(
             "interval {:+.1}% to {:+.1}% is wider than {:.1} points",
             lower * 100.0,
             upper * 100.0,
@@ -833,10 +851,12 @@ mod tests {
             change_upper: Some(upper),
             p_value: Some(p),
             p_adjusted: Some(p),
-            baseline_samples: 50,
-            candidate_samples: 50,
-            note: None,
-            instructions: None,
+            figures: SampleFigures {
+                baseline_samples: 50,
+                candidate_samples: 50,
+                note: None,
+                instructions: None,
+            },
         }
     }
 

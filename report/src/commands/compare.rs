@@ -20,7 +20,7 @@ use anyhow::{Context, anyhow, bail};
 use super::export::write_output;
 use super::run::write_new_run;
 use crate::cli::{CompareArgs, DiffFormat};
-use crate::compare::measure::{self, ProcessMeasurer, SideExec};
+use crate::compare::measure::{self, ProcessMeasurer, SideExec, Unit};
 use crate::compare::paired::PairedOptions;
 use crate::compare::rounds::{self, MeasureError, Measurer, Schedule, Series, Stop};
 use crate::compare::worktree::{self, Scratch, Worktree};
@@ -103,49 +103,80 @@ struct SidePlan {
     commit: Option<String>,
 }
 
-pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
-    let options = PairedOptions::with_threshold_pct(args.threshold)
-        .map_err(|e| anyhow!("--threshold: {e}"))?;
-    let budget = parse_duration(&args.budget).map_err(|e| anyhow!(e))?;
-    let filter = args.filter.as_deref().map(Filter::new).transpose()?;
-    for (name, v) in [
-        ("--warm-up-time", args.warm_up_time),
-        ("--measurement-time", args.measurement_time),
-    ] {
-        if !(v.is_finite() && v > 0.0) {
-            bail!("{name} {v}: expected a positive number of seconds");
+/// One comparison's checked flags, which every step reads.
+struct Compare<'a> {
+    args: &'a CompareArgs,
+    options: PairedOptions,
+    budget: Duration,
+    filter: Option<Filter>,
+    /// Two `--toolchain` or `--target-cpu` values: one source, two cells.
+    pair_mode: bool,
+}
+
+impl<'a> Compare<'a> {
+    /// Checks the flags before anything is built.
+    fn new(args: &'a CompareArgs) -> anyhow::Result<Self> {
+        let options = PairedOptions::with_threshold_pct(args.threshold)
+            .map_err(|e| anyhow!("--threshold: {e}"))?;
+        let budget = parse_duration(&args.budget).map_err(|e| anyhow!(e))?;
+        let filter = args.filter.as_deref().map(Filter::new).transpose()?;
+        for (name, v) in [
+            ("--warm-up-time", args.warm_up_time),
+            ("--measurement-time", args.measurement_time),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                bail!("{name} {v}: expected a positive number of seconds");
+            }
         }
-    }
-    if args.max_rounds < args.min_rounds || args.min_rounds < compare::paired::MIN_TESTED_ROUNDS {
-        bail!(
-            "--min-rounds {} / --max-rounds {}: need {} <= min <= max",
-            args.min_rounds,
-            args.max_rounds,
-            compare::paired::MIN_TESTED_ROUNDS
-        );
-    }
-    let pair_mode = args.toolchain.len() == 2 || args.target_cpu.len() == 2;
-    if args.toolchain.len() > 2 || args.target_cpu.len() > 2 {
-        bail!(
-            "--toolchain and --target-cpu take one value (both sides) or two (baseline,candidate)"
-        );
-    }
-    if args.toolchain.len() == 2 && args.target_cpu.len() == 2 {
-        bail!("give two values to --toolchain or to --target-cpu, not to both");
-    }
-    if pair_mode && args.candidate.is_some() {
-        bail!(
-            "with two --toolchain or --target-cpu values both sides build one source; \
-             give at most one revision"
-        );
-    }
-    if !pair_mode && args.base.is_none() {
-        bail!(
-            "name the baseline: `report compare <BASE> [<CANDIDATE>]` (git revisions), \
-             or give two --toolchain or --target-cpu values"
-        );
+        if args.max_rounds < args.min_rounds || args.min_rounds < compare::paired::MIN_TESTED_ROUNDS
+        {
+            bail!(
+                "--min-rounds {} / --max-rounds {}: need {} <= min <= max",
+                args.min_rounds,
+                args.max_rounds,
+                compare::paired::MIN_TESTED_ROUNDS
+            );
+        }
+        let pair_mode = args.toolchain.len() == 2 || args.target_cpu.len() == 2;
+        if args.toolchain.len() > 2 || args.target_cpu.len() > 2 {
+            bail!(
+                "--toolchain and --target-cpu take one value (both sides) or two (baseline,candidate)"
+            );
+        }
+        if args.toolchain.len() == 2 && args.target_cpu.len() == 2 {
+            bail!("give two values to --toolchain or to --target-cpu, not to both");
+        }
+        if pair_mode && args.candidate.is_some() {
+            bail!(
+                "with two --toolchain or --target-cpu values both sides build one source; \
+                 give at most one revision"
+            );
+        }
+        if !pair_mode && args.base.is_none() {
+            bail!(
+                "name the baseline: `report compare <BASE> [<CANDIDATE>]` (git revisions), \
+                 or give two --toolchain or --target-cpu values"
+            );
+        }
+        Ok(Self {
+            args,
+            options,
+            budget,
+            filter,
+            pair_mode,
+        })
     }
 
+    /// A progress line on stderr, unless `--quiet`.
+    fn say(&self, line: String) {
+        if !self.args.quiet {
+            eprintln!("{line}");
+        }
+    }
+}
+
+pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let compare = Compare::new(args)?;
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let tools = SystemTools { cwd: cwd.clone() };
     let request = Request {
@@ -159,104 +190,14 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         std::env::var_os(runner_env_var(t)).is_some()
     })?;
     interrupt::install().map_err(|e| anyhow!(e))?;
-    let say = |line: String| {
-        if !args.quiet {
-            eprintln!("{line}");
-        }
-    };
 
-    // Sources and cells of the two sides.
-    let (sources, cells) = if pair_mode {
-        let source = args
-            .base
-            .as_deref()
-            .map_or(Source::WorkingTree, Source::parse);
-        let [a, b] = <[CellSpec; 2]>::try_from(plan.cells.clone())
-            .map_err(|c| anyhow!("expected two cells, the plan has {}", c.len()))?;
-        ([source.clone(), source], [a, b])
-    } else {
-        let base = Source::parse(args.base.as_deref().unwrap_or_default());
-        let cand = args
-            .candidate
-            .as_deref()
-            .map_or(Source::WorkingTree, Source::parse);
-        let cell = plan.cells[0].clone();
-        ([base, cand], [cell.clone(), cell])
-    };
-
-    // Worktrees: declared before the sides so they are dropped (removed)
-    // after everything that reads them, on every way out of this function.
-    let scratch = Scratch::new()?;
-    let mut worktrees: Vec<Worktree> = Vec::new();
-    let mut sides: Vec<SidePlan> = Vec::new();
-    for ((side, source), cell) in [Side::Baseline, Side::Candidate]
-        .into_iter()
-        .zip(sources)
-        .zip(cells)
-    {
-        let (root, commit) = match &source {
-            Source::WorkingTree => (plan.workspace.root.clone(), None),
-            Source::Folder(p) => (
-                p.canonicalize()
-                    .with_context(|| format!("{side}: {}", p.display()))?,
-                None,
-            ),
-            Source::Revision(rev) => {
-                let top = worktree::toplevel(&plan.workspace.root)?;
-                let commit = worktree::resolve(&top, rev)?;
-                let rel = plan
-                    .workspace
-                    .root
-                    .strip_prefix(&top)
-                    .unwrap_or(Path::new(""))
-                    .to_owned();
-                let existing = worktrees.iter().find(|w| w.commit == commit);
-                let path = match existing {
-                    Some(w) => w.path.clone(),
-                    None => {
-                        // Same-length names: the two checkouts' paths (which
-                        // end up in the binaries) differ only in bytes.
-                        let name = if side == Side::Baseline {
-                            "base"
-                        } else {
-                            "cand"
-                        };
-                        let w = Worktree::add(&top, &commit, &scratch.path.join(name))?;
-                        say(format!(
-                            "{side}: {rev} ({}) checked out in {}",
-                            &commit[..commit.len().min(12)],
-                            w.path.display()
-                        ));
-                        let p = w.path.clone();
-                        worktrees.push(w);
-                        p
-                    }
-                };
-                (path.join(rel), Some(commit))
-            }
-        };
-        sides.push(SidePlan {
-            side,
-            source,
-            cell,
-            root,
-            commit,
-        });
-    }
-
-    let result = measure_sides(
-        args,
-        &plan.workspace,
-        plan.rustup,
-        &sides,
-        &options,
-        budget,
-        filter.as_ref(),
-        &say,
-    );
-    drop(worktrees);
-    drop(scratch);
-    let (report, regressions) = match result {
+    // Worktrees: made before the sides so they are dropped (removed) after
+    // everything that reads them, on every way out of this function.
+    let mut checkouts = Checkouts::new()?;
+    let sides = compare.plan_sides(&plan, &mut checkouts)?;
+    let result = compare.measure_sides(&plan.workspace, plan.rustup, &sides);
+    drop(checkouts);
+    let report = match result {
         Ok(r) => r,
         Err(e) if is_interrupt(&e) => {
             eprintln!("interrupted: no run file written, worktrees removed");
@@ -264,13 +205,130 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e),
     };
-    let output = match args.format {
-        DiffFormat::Text => render::text(&report),
-        DiffFormat::Markdown => render::markdown(&report),
-        DiffFormat::Json => render::json(&report),
-    };
-    write_output(args.output.as_deref(), output.as_bytes())?;
-    if args.fail_on_regression && regressions > 0 {
+    compare.render(&report)
+}
+
+/// The temporary worktrees of the revisions compared: each removed on drop,
+/// then the scratch folder that holds them.
+struct Checkouts {
+    worktrees: Vec<Worktree>,
+    scratch: Scratch,
+}
+
+impl Checkouts {
+    fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            worktrees: Vec::new(),
+            scratch: Scratch::new()?,
+        })
+    }
+
+    /// The worktree of `commit` (made once, shared by both sides when they
+    /// name the same commit).
+    fn worktree(
+        &mut self,
+        repo: &Path,
+        side: Side,
+        rev: &str,
+        commit: &str,
+        say: &dyn Fn(String),
+    ) -> anyhow::Result<PathBuf> {
+        if let Some(w) = self.worktrees.iter().find(|w| w.commit == commit) {
+            return Ok(w.path.clone());
+        }
+        // Same-length names: the two checkouts' paths (which end up in the
+        // binaries) differ only in bytes.
+        let name = if side == Side::Baseline {
+            "base"
+        } else {
+            "cand"
+        };
+        let w = Worktree::add(repo, commit, &self.scratch.path.join(name))?;
+        say(format!(
+            "{side}: {rev} ({}) checked out in {}",
+            &commit[..commit.len().min(12)],
+            w.path.display()
+        ));
+        let path = w.path.clone();
+        self.worktrees.push(w);
+        Ok(path)
+    }
+}
+
+impl Compare<'_> {
+    /// The sources and cells of the two sides, each side's workspace root
+    /// (a worktree for a revision).
+    fn plan_sides(
+        &self,
+        plan: &plan::Plan,
+        checkouts: &mut Checkouts,
+    ) -> anyhow::Result<Vec<SidePlan>> {
+        let args = self.args;
+        let (sources, cells) = if self.pair_mode {
+            let source = args
+                .base
+                .as_deref()
+                .map_or(Source::WorkingTree, Source::parse);
+            let [a, b] = <[CellSpec; 2]>::try_from(plan.cells.clone())
+                .map_err(|c| anyhow!("expected two cells, the plan has {}", c.len()))?;
+            ([source.clone(), source], [a, b])
+        } else {
+            let base = Source::parse(args.base.as_deref().unwrap_or_default());
+            let cand = args
+                .candidate
+                .as_deref()
+                .map_or(Source::WorkingTree, Source::parse);
+            let cell = plan.cells[0].clone();
+            ([base, cand], [cell.clone(), cell])
+        };
+        let mut sides = Vec::new();
+        for ((side, source), cell) in [Side::Baseline, Side::Candidate]
+            .into_iter()
+            .zip(sources)
+            .zip(cells)
+        {
+            let root = &plan.workspace.root;
+            let (root, commit) = match &source {
+                Source::WorkingTree => (root.clone(), None),
+                Source::Folder(p) => (
+                    p.canonicalize()
+                        .with_context(|| format!("{side}: {}", p.display()))?,
+                    None,
+                ),
+                Source::Revision(rev) => {
+                    let top = worktree::toplevel(root)?;
+                    let commit = worktree::resolve(&top, rev)?;
+                    let rel = root.strip_prefix(&top).unwrap_or(Path::new(""));
+                    let say = |line| self.say(line);
+                    let path = checkouts.worktree(&top, side, rev, &commit, &say)?;
+                    (path.join(rel), Some(commit))
+                }
+            };
+            sides.push(SidePlan {
+                side,
+                source,
+                cell,
+                root,
+                commit,
+            });
+        }
+        Ok(sides)
+    }
+
+    /// Writes the report in `--format`; with `--fail-on-regression`, names
+    /// the regressions on stderr and exits with 1.
+    fn render(&self, report: &CompareReport) -> anyhow::Result<ExitCode> {
+        let args = self.args;
+        let output = match args.format {
+            DiffFormat::Text => render::text(report),
+            DiffFormat::Markdown => render::markdown(report),
+            DiffFormat::Json => render::json(report),
+        };
+        write_output(args.output.as_deref(), output.as_bytes())?;
+        let regressions = report.regressions().count();
+        if !(args.fail_on_regression && regressions > 0) {
+            return Ok(ExitCode::SUCCESS);
+        }
         eprintln!(
             "{regressions} significant regression{} beyond {}%",
             if regressions == 1 { "" } else { "s" },
@@ -283,13 +341,12 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
                 e.change.unwrap_or(f64::NAN) * 100.0,
                 e.change_lower.unwrap_or(f64::NAN) * 100.0,
                 e.change_upper.unwrap_or(f64::NAN) * 100.0,
-                e.rounds,
+                e.figures.rounds,
                 e.p_adjusted.unwrap_or(f64::NAN)
             );
         }
-        return Ok(ExitCode::from(1));
+        Ok(ExitCode::from(1))
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn is_interrupt(e: &anyhow::Error) -> bool {
@@ -328,26 +385,133 @@ fn label_of(s: &SidePlan, prefix: Option<&str>) -> String {
     s.cell.label(Some(&prefix))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn measure_sides(
-    args: &CompareArgs,
-    workspace: &Workspace,
-    rustup: bool,
-    sides: &[SidePlan],
-    options: &PairedOptions,
-    budget: Duration,
-    filter: Option<&Filter>,
-    say: &dyn Fn(String),
-) -> anyhow::Result<(CompareReport, usize)> {
-    let flags = UserFlags::from_env();
-    let settings = Settings::FirstRun;
-    let compare_dir = workspace.target_dir.join("report-compare");
+/// One side built: its bench binaries and the ids each one lists.
+struct Built {
+    exec: SideExec,
+    /// Per unit (bench binary), the ids it lists, in order.
+    lists: Vec<Vec<String>>,
+}
 
-    // 1. Build each side once, in its own target folder.
-    let build_started = Instant::now();
-    let mut execs: Vec<SideExec> = Vec::new();
-    let mut lists: Vec<Vec<Vec<String>>> = Vec::new();
-    for s in sides {
+/// The benchmarks both sides have, by bench target and id.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Pairing {
+    /// Per paired unit, its index among the baseline's and the candidate's units.
+    units: Vec<[usize; 2]>,
+    /// Per paired unit, the ids both sides list (in the baseline's order).
+    ids: Vec<Vec<String>>,
+    /// Ids only the candidate lists.
+    added: Vec<String>,
+    /// Ids only the baseline lists.
+    removed: Vec<String>,
+}
+
+impl Pairing {
+    fn count(&self) -> usize {
+        self.ids.iter().map(Vec::len).sum()
+    }
+}
+
+/// Pairs the units of two sides by (crate, bench target) and the ids within
+/// them; the rest is added (candidate only) or removed (baseline only).
+/// Each side is its units and, per unit, the ids it lists.
+fn pair_benchmarks(base: (&[Unit], &[Vec<String>]), cand: (&[Unit], &[Vec<String>])) -> Pairing {
+    let ((base_units, base_lists), (cand_units, cand_lists)) = (base, cand);
+    let key = |u: &Unit| (u.krate.clone(), u.bench.clone());
+    let mut pairing = Pairing::default();
+    for (bi, bu) in base_units.iter().enumerate() {
+        let base_ids = &base_lists[bi];
+        let Some(ci) = cand_units.iter().position(|cu| key(cu) == key(bu)) else {
+            pairing.removed.extend(base_ids.iter().cloned());
+            continue;
+        };
+        let cand_ids: BTreeSet<&String> = cand_lists[ci].iter().collect();
+        let base_set: BTreeSet<&String> = base_ids.iter().collect();
+        let (common, gone): (Vec<String>, Vec<String>) = base_ids
+            .iter()
+            .cloned()
+            .partition(|id| cand_ids.contains(id));
+        pairing.removed.extend(gone);
+        pairing.added.extend(
+            cand_lists[ci]
+                .iter()
+                .filter(|id| !base_set.contains(id))
+                .cloned(),
+        );
+        pairing.units.push([bi, ci]);
+        pairing.ids.push(common);
+    }
+    for (ci, cu) in cand_units.iter().enumerate() {
+        if !base_units.iter().any(|bu| key(bu) == key(cu)) {
+            pairing.added.extend(cand_lists[ci].iter().cloned());
+        }
+    }
+    pairing
+}
+
+/// The rounds measured, and what the report says of them.
+struct Measured {
+    outcome: rounds::Outcome,
+    measurer: ProcessMeasurer,
+    criterion_args: Vec<String>,
+    /// When the first round started: a result is a round's only if written since.
+    started: SystemTime,
+    /// Measuring time of the rounds (building and ingesting left out).
+    seconds: f64,
+}
+
+impl Compare<'_> {
+    /// Builds, pairs and measures both sides, writes their run files and
+    /// returns the report.
+    fn measure_sides(
+        &self,
+        workspace: &Workspace,
+        rustup: bool,
+        sides: &[SidePlan],
+    ) -> anyhow::Result<CompareReport> {
+        let flags = UserFlags::from_env();
+        let compare_dir = workspace.target_dir.join("report-compare");
+        let build_started = Instant::now();
+        let mut built = Vec::new();
+        for s in sides {
+            built.push(self.build_side(s, &compare_dir, &flags)?);
+        }
+        let build_seconds = build_started.elapsed().as_secs_f64();
+        let [base, cand] =
+            <[Built; 2]>::try_from(built).map_err(|_| anyhow!("expected two sides"))?;
+        let pairing = self.pairing(&base, &cand)?;
+        let measured = self.schedule_rounds(&pairing, [base.exec, cand.exec])?;
+        let (refs, groups) = self.write_run_files(sides, &measured, rustup, &flags)?;
+        let analysis = compare::analyse(
+            &measured.outcome.series,
+            &pairing.added,
+            &pairing.removed,
+            &groups,
+            &self.options,
+        );
+        let [baseline, candidate] =
+            <[SideRef; 2]>::try_from(refs).map_err(|_| anyhow!("expected two sides"))?;
+        Ok(CompareReport {
+            schema: compare::COMPARE_SCHEMA,
+            method: "paired-rounds",
+            options: self.options.clone(),
+            correction: "holm-bonferroni",
+            baseline,
+            candidate,
+            rounds: self.rounds_summary(&measured, build_seconds),
+            entries: analysis.entries,
+            groups: analysis.groups,
+            geomean_ratio: analysis.geomean_ratio,
+            summary: analysis.summary,
+        })
+    }
+
+    /// Builds one side once, in its own target folder, and lists its benchmarks.
+    fn build_side(
+        &self,
+        s: &SidePlan,
+        compare_dir: &Path,
+        flags: &UserFlags,
+    ) -> anyhow::Result<Built> {
         let tools = SystemTools {
             cwd: s.root.clone(),
         };
@@ -356,7 +520,7 @@ fn measure_sides(
         let ws = Workspace::from_metadata(&metadata)
             .with_context(|| format!("{}: cargo metadata in {}", s.side, s.root.display()))?;
         let crates = ws
-            .select(&args.packages)
+            .select(&self.args.packages)
             .with_context(|| format!("{} ({})", s.side, source_text(s)))?;
         let cells_dir = compare_dir.join(s.side.to_string());
         let job = CellJob {
@@ -364,12 +528,12 @@ fn measure_sides(
             crates: &crates,
             workspace_root: &s.root,
             cells_dir: &cells_dir,
-            settings: &settings,
+            settings: &Settings::FirstRun,
             filter: None,
-            flags: &flags,
+            flags,
             cargo: "cargo",
         };
-        say(format!(
+        self.say(format!(
             "{}: building {} ({}) in {}",
             s.side,
             source_text(s),
@@ -377,211 +541,233 @@ fn measure_sides(
             job.paths().target_dir.display()
         ));
         let mut exec = measure::build(s.side, &job)?;
-        let listed = measure::list(&mut exec, filter.map(Filter::as_arg))?;
-        exec.units
-            .iter()
-            .zip(&listed)
-            .for_each(|(u, l)| say(format!("  {} {}: {} benchmarks", u.krate, u.bench, l.len())));
-        execs.push(exec);
-        lists.push(listed);
+        let lists = measure::list(&mut exec, self.filter.as_ref().map(Filter::as_arg))?;
+        for (u, l) in exec.units.iter().zip(&lists) {
+            self.say(format!("  {} {}: {} benchmarks", u.krate, u.bench, l.len()));
+        }
+        Ok(Built { exec, lists })
     }
-    let build_seconds = build_started.elapsed().as_secs_f64();
 
-    // 2. Pair units by (crate, bench target) and ids within them.
-    let key = |u: &measure::Unit| (u.krate.clone(), u.bench.clone());
-    let mut units: Vec<[usize; 2]> = Vec::new();
-    let mut unit_ids: Vec<Vec<String>> = Vec::new();
-    let (mut added, mut removed) = (Vec::new(), Vec::new());
-    for (bi, bu) in execs[0].units.iter().enumerate() {
-        let base_ids = &lists[0][bi];
-        match execs[1].units.iter().position(|cu| key(cu) == key(bu)) {
-            Some(ci) => {
-                let cand_ids: BTreeSet<&String> = lists[1][ci].iter().collect();
-                let base_set: BTreeSet<&String> = base_ids.iter().collect();
-                let common: Vec<String> = base_ids
-                    .iter()
-                    .filter(|id| cand_ids.contains(id))
-                    .cloned()
-                    .collect();
-                removed.extend(base_ids.iter().filter(|id| !cand_ids.contains(id)).cloned());
-                added.extend(
-                    lists[1][ci]
-                        .iter()
-                        .filter(|id| !base_set.contains(id))
-                        .cloned(),
-                );
-                units.push([bi, ci]);
-                unit_ids.push(common);
-            }
-            None => removed.extend(base_ids.iter().cloned()),
-        }
-    }
-    for (ci, cu) in execs[1].units.iter().enumerate() {
-        if !execs[0].units.iter().any(|bu| key(bu) == key(cu)) {
-            added.extend(lists[1][ci].iter().cloned());
-        }
-    }
-    let paired_count: usize = unit_ids.iter().map(Vec::len).sum();
-    if paired_count == 0 {
-        bail!(
-            "the two sides share no benchmark{} ({} only in the baseline, {} only in the candidate)",
-            filter.map_or(String::new(), |f| format!(
-                " matching --filter '{}'",
-                f.as_arg()
-            )),
-            removed.len(),
-            added.len()
+    /// The benchmarks both sides have; an error when there are none.
+    fn pairing(&self, base: &Built, cand: &Built) -> anyhow::Result<Pairing> {
+        let pairing = pair_benchmarks(
+            (&base.exec.units, &base.lists),
+            (&cand.exec.units, &cand.lists),
         );
+        if pairing.count() == 0 {
+            bail!(
+                "the two sides share no benchmark{} ({} only in the baseline, {} only in the candidate)",
+                self.filter.as_ref().map_or(String::new(), |f| format!(
+                    " matching --filter '{}'",
+                    f.as_arg()
+                )),
+                pairing.removed.len(),
+                pairing.added.len()
+            );
+        }
+        Ok(pairing)
     }
-    let batches = rounds::batches(&unit_ids, args.batch_size);
-    say(format!(
-        "{paired_count} benchmarks paired ({} added, {} removed) in {} batches; measuring for at most {}",
-        added.len(),
-        removed.len(),
-        batches.len(),
-        human_duration(budget)
-    ));
 
-    // 3. Rounds.
-    let criterion_args = vec![
-        "--warm-up-time".to_owned(),
-        args.warm_up_time.to_string(),
-        "--measurement-time".to_owned(),
-        args.measurement_time.to_string(),
-        "--nresamples".to_owned(),
-        "1000".to_owned(),
-    ];
-    let measuring_started = SystemTime::now();
-    let [base_exec, cand_exec] =
-        <[SideExec; 2]>::try_from(execs).map_err(|_| anyhow!("expected two sides"))?;
-    let mut measurer = ProcessMeasurer::new([base_exec, cand_exec], units, criterion_args.clone());
-    let schedule = Schedule {
-        min_rounds: args.min_rounds,
-        max_rounds: args.max_rounds,
-        budget,
-    };
-    let mut pass = 0usize;
-    let started = Instant::now();
-    let outcome = rounds::run(
-        &batches,
-        &schedule,
-        &mut measurer,
-        &mut |series: &Series| {
-            pass += 1;
-            let open: BTreeSet<String> = compare::verdicts(series, options)
-                .into_iter()
-                .filter(|(_, v)| v.class == Class::Noisy)
-                .map(|(id, _)| id)
-                .collect();
-            say(format!(
-                "  after {} rounds ({}): {} of {paired_count} benchmarks still undecided",
-                schedule.min_rounds + pass - 1,
-                human_duration(started.elapsed()),
-                open.len()
-            ));
-            open
-        },
-    )
-    .map_err(anyhow::Error::from)?;
-    let measuring_seconds = measurer.elapsed().as_secs_f64();
-
-    // 4. Run files of both sides (the last round of each benchmark).
-    let paired_ids: BTreeSet<&String> = outcome.series.keys().collect();
-    let mut groups: BTreeMap<String, String> = BTreeMap::new();
-    let mut refs: Vec<SideRef> = Vec::new();
-    for (s, exec) in sides.iter().zip(&measurer.sides) {
-        let label = label_of(s, args.label.as_deref());
-        let context = context::detect(&ContextInputs {
-            workspace_root: s.root.clone(),
-            rustup_toolchain: rustup.then(|| s.cell.toolchain.rustup_name().to_owned()),
-            target: Some(s.cell.triple.clone()),
-            target_cpu: s.cell.target_cpu.clone(),
-            rustflags: flags.effective(&s.cell),
-            profile: "bench".to_owned(),
-        });
-        let ingested = ingest::ingest(
-            &exec.paths.criterion_dir,
-            &IngestOptions {
-                baseline: None,
-                label: Some(label.clone()),
-                context: Some(context),
+    /// Measures the paired benchmarks in A B B A rounds, `--min-rounds` for
+    /// all, then more only for those still undecided, within the budget.
+    fn schedule_rounds(&self, pairing: &Pairing, sides: [SideExec; 2]) -> anyhow::Result<Measured> {
+        let args = self.args;
+        let batches = rounds::batches(&pairing.ids, args.batch_size);
+        let paired = pairing.count();
+        self.say(format!(
+            "{paired} benchmarks paired ({} added, {} removed) in {} batches; measuring for at most {}",
+            pairing.added.len(),
+            pairing.removed.len(),
+            batches.len(),
+            human_duration(self.budget)
+        ));
+        let criterion_args = vec![
+            "--warm-up-time".to_owned(),
+            args.warm_up_time.to_string(),
+            "--measurement-time".to_owned(),
+            args.measurement_time.to_string(),
+            "--nresamples".to_owned(),
+            "1000".to_owned(),
+        ];
+        let started = SystemTime::now();
+        let mut measurer =
+            ProcessMeasurer::new(sides, pairing.units.clone(), criterion_args.clone());
+        let schedule = Schedule {
+            min_rounds: args.min_rounds,
+            max_rounds: args.max_rounds,
+            budget: self.budget,
+        };
+        let mut pass = 0usize;
+        let clock = Instant::now();
+        let outcome = rounds::run(
+            &batches,
+            &schedule,
+            &mut measurer,
+            &mut |series: &Series| {
+                pass += 1;
+                let open = undecided(series, &self.options);
+                self.say(format!(
+                    "  after {} rounds ({}): {} of {paired} benchmarks still undecided",
+                    schedule.min_rounds + pass - 1,
+                    human_duration(clock.elapsed()),
+                    open.len()
+                ));
+                open
             },
         )
-        .with_context(|| {
-            format!(
-                "{}: ingesting {}",
-                s.side,
-                exec.paths.criterion_dir.display()
-            )
-        })?;
-        let mut run: Run = ingested.run;
-        run.benchmarks.retain(|b| {
-            paired_ids.contains(&b.id.full_id())
-                && written_since(
-                    &exec.paths.criterion_dir.join(&b.directory),
-                    measuring_started,
-                )
-        });
-        for b in &run.benchmarks {
-            groups.insert(b.id.full_id(), b.id.group.clone());
+        .map_err(anyhow::Error::from)?;
+        let below = outcome.below_min_rounds(args.min_rounds);
+        if !below.is_empty() {
+            // A warning, not progress: shown with --quiet too.
+            eprintln!(
+                "warning: the budget of {} ran out: {}",
+                human_duration(self.budget),
+                render::below_min_rounds_text(below.len(), args.min_rounds)
+            );
         }
-        run.resources = Some(Resources {
-            wall_seconds: Some(exec.usage.wall.as_secs_f64()),
-            cpu_seconds: exec.usage.cpu.map(|d| d.as_secs_f64()),
-            peak_memory_bytes: exec.usage.peak_memory_bytes,
-        });
-        let run_file = if run.benchmarks.is_empty() {
-            None
-        } else {
-            let path = write_new_run(&args.results, &run)?;
-            say(format!("{}: wrote {}", s.side, path.display()));
-            Some(path.display().to_string())
-        };
-        refs.push(SideRef {
-            label,
-            source: source_text(s),
-            cell: s.cell.to_string(),
-            run_file,
-        });
+        Ok(Measured {
+            outcome,
+            seconds: measurer.elapsed().as_secs_f64(),
+            measurer,
+            criterion_args,
+            started,
+        })
     }
 
-    // 5. The verdict.
-    let analysis = compare::analyse(&outcome.series, &added, &removed, &groups, options);
-    let [baseline, candidate] =
-        <[SideRef; 2]>::try_from(refs).map_err(|_| anyhow!("expected two sides"))?;
-    let report = CompareReport {
-        schema: compare::COMPARE_SCHEMA,
-        method: "paired-rounds",
-        options: options.clone(),
-        correction: "holm-bonferroni",
-        baseline,
-        candidate,
-        rounds: RoundsSummary {
+    /// Writes each side's run file (the last round of each paired
+    /// benchmark); returns the sides as the report names them and the group
+    /// of every id written.
+    fn write_run_files(
+        &self,
+        sides: &[SidePlan],
+        measured: &Measured,
+        rustup: bool,
+        flags: &UserFlags,
+    ) -> anyhow::Result<(Vec<SideRef>, BTreeMap<String, String>)> {
+        let paired_ids: BTreeSet<&String> = measured.outcome.series.keys().collect();
+        let mut groups: BTreeMap<String, String> = BTreeMap::new();
+        let mut refs: Vec<SideRef> = Vec::new();
+        for (s, exec) in sides.iter().zip(&measured.measurer.sides) {
+            let label = label_of(s, self.args.label.as_deref());
+            let context = context::detect(&ContextInputs {
+                workspace_root: s.root.clone(),
+                rustup_toolchain: rustup.then(|| s.cell.toolchain.rustup_name().to_owned()),
+                target: Some(s.cell.triple.clone()),
+                target_cpu: s.cell.target_cpu.clone(),
+                rustflags: flags.effective(&s.cell),
+                profile: "bench".to_owned(),
+            });
+            let criterion_dir = &exec.paths.criterion_dir;
+            let ingested = ingest::ingest(
+                criterion_dir,
+                &IngestOptions {
+                    baseline: None,
+                    label: Some(label.clone()),
+                    context: Some(context),
+                },
+            )
+            .with_context(|| format!("{}: ingesting {}", s.side, criterion_dir.display()))?;
+            let mut run: Run = ingested.run;
+            run.benchmarks.retain(|b| {
+                paired_ids.contains(&b.id.full_id())
+                    && written_since(&criterion_dir.join(&b.directory), measured.started)
+            });
+            for b in &run.benchmarks {
+                groups.insert(b.id.full_id(), b.id.group.clone());
+            }
+            run.resources = Some(Resources {
+                wall_seconds: Some(exec.usage.wall.as_secs_f64()),
+                cpu_seconds: exec.usage.cpu.map(|d| d.as_secs_f64()),
+                peak_memory_bytes: exec.usage.peak_memory_bytes,
+            });
+            let run_file = if run.benchmarks.is_empty() {
+                None
+            } else {
+                let path = write_new_run(&self.args.results, &run)?;
+                self.say(format!("{}: wrote {}", s.side, path.display()));
+                Some(path.display().to_string())
+            };
+            refs.push(SideRef {
+                label,
+                source: source_text(s),
+                cell: s.cell.to_string(),
+                run_file,
+            });
+        }
+        Ok((refs, groups))
+    }
+
+    /// How the measuring went, as the report says it.
+    fn rounds_summary(&self, measured: &Measured, build_seconds: f64) -> RoundsSummary {
+        let outcome = &measured.outcome;
+        RoundsSummary {
             processes: outcome.processes,
             stop: match outcome.stop {
                 Stop::Decided => "decided",
                 Stop::Budget => "budget",
                 Stop::MaxRounds => "max_rounds",
             },
-            measuring_seconds,
-            budget_seconds: budget.as_secs_f64(),
+            measuring_seconds: measured.seconds,
+            budget_seconds: self.budget.as_secs_f64(),
             build_seconds,
-            min_rounds: args.min_rounds,
-            max_rounds: args.max_rounds,
-            criterion_args,
-        },
-        entries: analysis.entries,
-        groups: analysis.groups,
-        geomean_ratio: analysis.geomean_ratio,
-        summary: analysis.summary,
-    };
-    let regressions = report.regressions().count();
-    Ok((report, regressions))
+            min_rounds: self.args.min_rounds,
+            max_rounds: self.args.max_rounds,
+            criterion_args: measured.criterion_args.clone(),
+            below_min_rounds: outcome.below_min_rounds(self.args.min_rounds),
+        }
+    }
+}
+
+/// The benchmarks whose interval still straddles the threshold (noisy):
+/// those that get another round.
+fn undecided(series: &Series, options: &PairedOptions) -> BTreeSet<String> {
+    compare::verdicts(series, options)
+        .into_iter()
+        .filter(|(_, v)| v.class == Class::Noisy)
+        .map(|(id, _)| id)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn unit(krate: &str, bench: &str) -> Unit {
+        Unit {
+            krate: krate.into(),
+            bench: bench.into(),
+            exe: PathBuf::from("/t").join(bench),
+            cwd: PathBuf::from("/w").join(krate),
+        }
+    }
+
+    fn ids(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn benchmarks_pair_by_bench_target_and_id_whatever_the_order() {
+        // The candidate lists its binaries in another order, drops one id
+        // and a whole binary (`old`), and adds an id and a binary (`new`).
+        let base = [
+            unit("cpu", "kernel"),
+            unit("cpu", "old"),
+            unit("uuid", "v4"),
+        ];
+        let base_lists = [ids(&["k/1", "k/2", "k/3"]), ids(&["o/1"]), ids(&["u/1"])];
+        let cand = [
+            unit("uuid", "v4"),
+            unit("cpu", "new"),
+            unit("cpu", "kernel"),
+        ];
+        let cand_lists = [ids(&["u/1"]), ids(&["n/1"]), ids(&["k/3", "k/1", "k/4"])];
+        let p = pair_benchmarks((&base, &base_lists), (&cand, &cand_lists));
+        assert_eq!(p.units, [[0, 2], [2, 0]]);
+        assert_eq!(p.ids, [ids(&["k/1", "k/3"]), ids(&["u/1"])]);
+        assert_eq!(p.count(), 3);
+        assert_eq!(p.removed, ids(&["k/2", "o/1"]));
+        assert_eq!(p.added, ids(&["k/4", "n/1"]));
+    }
 
     #[test]
     fn budgets_read_as_durations() {

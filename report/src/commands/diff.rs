@@ -73,7 +73,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
             args.instructions_threshold
         );
         for (comparison, entry) in &counted {
-            if let Some(i) = &entry.instructions {
+            if let Some(i) = &entry.figures.instructions {
                 eprintln!(
                     "  {} ({}): {:+.3}% instructions ({:.0} -> {:.0})",
                     entry.id,

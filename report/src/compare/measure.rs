@@ -21,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 
-use super::rounds::{MeasureError, Measurer};
+use super::rounds::{MeasureError, Measurement, Measurer};
 use crate::criterion;
 use crate::diff::Side;
 use crate::ingest::{self, IngestOptions};
@@ -262,12 +262,7 @@ impl ProcessMeasurer {
 }
 
 impl Measurer for ProcessMeasurer {
-    fn measure(
-        &mut self,
-        side: Side,
-        unit: usize,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, f64>, MeasureError> {
+    fn measure(&mut self, side: Side, unit: usize, ids: &[String]) -> Measurement {
         let s = usize::from(side == Side::Candidate);
         let pad = self.next_pad();
         let mut args = vec!["--bench".to_owned()];

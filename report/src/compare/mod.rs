@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use self::paired::{PairedOptions, Verdict, classify_all};
 use self::rounds::Series;
-use crate::diff::{Class, Summary};
+use crate::diff::{Class, Entry, GroupSummary, Summary};
 use crate::stats::geometric_mean;
 use crate::stats::percentiles::quantile_sorted;
 
@@ -79,24 +79,19 @@ pub struct RoundsSummary {
     pub max_rounds: usize,
     /// Criterion arguments of every measuring process.
     pub criterion_args: Vec<String>,
+    /// Benchmarks the budget stopped before `min_rounds` rounds (their
+    /// intervals are wider than the schedule meant).
+    pub below_min_rounds: Vec<String>,
 }
 
-/// One benchmark.
+/// One benchmark: the fields every diff method reports (`diff::Entry`:
+/// the sides' medians over the rounds, the change as exp(mean per-round log
+/// ratio) − 1, the paired t-test), then [`RoundFigures`].
+pub type CompareEntry = Entry<RoundFigures>;
+
+/// What the paired rounds add to an entry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CompareEntry {
-    pub id: String,
-    pub group: String,
-    pub class: Class,
-    /// Median over the rounds of each side's typical time, ns.
-    pub baseline_ns: Option<f64>,
-    pub candidate_ns: Option<f64>,
-    /// exp(mean per-round log ratio) − 1.
-    pub change: Option<f64>,
-    pub change_lower: Option<f64>,
-    pub change_upper: Option<f64>,
-    /// Paired t-test, raw and Holm-corrected.
-    pub p_value: Option<f64>,
-    pub p_adjusted: Option<f64>,
+pub struct RoundFigures {
     /// Paired rounds measured.
     pub rounds: usize,
     /// Standard deviation of the per-round log ratios.
@@ -106,14 +101,12 @@ pub struct CompareEntry {
     pub note: Option<String>,
 }
 
-/// Per group: geometric mean, counts, median detectable change.
+/// Per group: geometric mean and counts as in a diff, then the median
+/// detectable change (one flat JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareGroup {
-    pub group: String,
-    pub benchmarks: usize,
-    pub geomean_ratio: Option<f64>,
-    pub regressed: usize,
-    pub improved: usize,
+    #[serde(flatten)]
+    pub summary: GroupSummary,
     pub median_detectable_change: Option<f64>,
 }
 
@@ -182,10 +175,12 @@ pub fn analyse(
                 change_upper: p.map(|p| p.upper),
                 p_value: p.map(|p| p.p_value),
                 p_adjusted: v.p_adjusted,
-                rounds: rounds.len(),
-                paired_sd: p.map(|p| p.sd_log),
-                detectable_change: v.detectable,
-                note: v.note,
+                figures: RoundFigures {
+                    rounds: rounds.len(),
+                    paired_sd: p.map(|p| p.sd_log),
+                    detectable_change: v.detectable,
+                    note: v.note,
+                },
                 id,
             }
         })
@@ -202,10 +197,12 @@ pub fn analyse(
             change_upper: None,
             p_value: None,
             p_adjusted: None,
-            rounds: 0,
-            paired_sd: None,
-            detectable_change: None,
-            note: None,
+            figures: RoundFigures {
+                rounds: 0,
+                paired_sd: None,
+                detectable_change: None,
+                note: None,
+            },
         }));
     }
     entries.sort_by(|a, b| a.id.cmp(&b.id));
@@ -227,13 +224,17 @@ pub fn analyse(
     let groups = by_group
         .into_iter()
         .map(|(group, es)| CompareGroup {
-            group: group.to_owned(),
-            benchmarks: es.len(),
-            geomean_ratio: geometric_mean(&es.iter().filter_map(ratio).collect::<Vec<_>>()),
-            regressed: es.iter().filter(|e| e.class == Class::Regressed).count(),
-            improved: es.iter().filter(|e| e.class == Class::Improved).count(),
+            summary: GroupSummary {
+                group: group.to_owned(),
+                benchmarks: es.len(),
+                geomean_ratio: geometric_mean(&es.iter().filter_map(ratio).collect::<Vec<_>>()),
+                regressed: es.iter().filter(|e| e.class == Class::Regressed).count(),
+                improved: es.iter().filter(|e| e.class == Class::Improved).count(),
+            },
             median_detectable_change: median(
-                es.iter().filter_map(|e| e.detectable_change).collect(),
+                es.iter()
+                    .filter_map(|e| e.figures.detectable_change)
+                    .collect(),
             ),
         })
         .collect();
@@ -287,17 +288,43 @@ mod tests {
         assert_eq!(a.summary.regressed, 1);
         assert_eq!(a.summary.unchanged, 1);
         assert_eq!(a.summary.added, 1);
-        let kernel = a.groups.iter().find(|g| g.group == "cpu/kernel").unwrap();
-        assert_eq!(kernel.benchmarks, 2);
-        assert_eq!(kernel.regressed, 1);
+        let kernel = a
+            .groups
+            .iter()
+            .find(|g| g.summary.group == "cpu/kernel")
+            .unwrap();
+        assert_eq!(kernel.summary.benchmarks, 2);
+        assert_eq!(kernel.summary.regressed, 1);
         assert!(kernel.median_detectable_change.unwrap() < 0.01);
         let serial = a
             .entries
             .iter()
             .find(|e| e.id.ends_with("serial/1"))
             .unwrap();
-        assert_eq!(serial.rounds, 8);
+        assert_eq!(serial.figures.rounds, 8);
         assert!((serial.change.unwrap() - 0.051).abs() < 0.001);
         assert_eq!(serial.baseline_ns, Some(100.0));
+    }
+
+    /// The entry shares `diff::Entry`'s fields; the JSON stays one flat
+    /// object with the keys in the order `--format json` always wrote them.
+    #[test]
+    fn an_entry_is_one_flat_json_object_in_the_published_order() {
+        let options = PairedOptions::with_threshold_pct(2.0).unwrap();
+        let a = analyse(
+            &Series::new(),
+            &["cpu/new/x".to_owned()],
+            &[],
+            &BTreeMap::new(),
+            &options,
+        );
+        assert_eq!(
+            serde_json::to_string(&a.entries[0]).unwrap(),
+            r#"{"id":"cpu/new/x","group":"cpu/new","class":"added","baseline_ns":null,"candidate_ns":null,"change":null,"change_lower":null,"change_upper":null,"p_value":null,"p_adjusted":null,"rounds":0,"paired_sd":null,"detectable_change":null,"note":null}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&a.groups[0]).unwrap(),
+            r#"{"group":"cpu/new","benchmarks":1,"geomean_ratio":null,"regressed":0,"improved":0,"median_detectable_change":null}"#
+        );
     }
 }

@@ -7,34 +7,17 @@ use std::fmt::Write as _;
 
 use super::{CompareEntry, CompareReport};
 use crate::diff::Class;
-use crate::format;
-
-const NONE: &str = "—";
-
-/// Pretty JSON with a final newline.
-pub fn json(report: &CompareReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("a compare report serializes");
-    text.push('\n');
-    text
-}
+pub use crate::diff::render::json;
+use crate::diff::render::{
+    NONE, aligned_rows, cell_safe, change_text, code_safe, counts, geomean_text as geomean,
+    group_row, interval_text as interval, ns, p_text, percent, plural, regressions_line, times,
+};
 
 /// One line saying whether the candidate regressed.
 pub fn verdict(report: &CompareReport) -> String {
-    let threshold = format!("{:.1}%", report.options.threshold * 100.0);
-    match report.regressions().count() {
-        0 => format!("No significant regressions beyond the {threshold} threshold"),
-        n => format!(
-            "{n} significant regression{} beyond the {threshold} threshold",
-            plural(n)
-        ),
-    }
-}
-
-fn counts(report: &CompareReport) -> String {
-    let s = &report.summary;
-    format!(
-        "{} improved, {} unchanged, {} noisy, {} added, {} removed",
-        s.improved, s.unchanged, s.noisy, s.added, s.removed
+    regressions_line(
+        report.regressions().count(),
+        &percent(report.options.threshold),
     )
 }
 
@@ -64,10 +47,27 @@ fn rounds_line(report: &CompareReport) -> String {
     )
 }
 
+/// `N benchmarks stopped below --min-rounds M: budget exhausted; ...`.
+pub fn below_min_rounds_text(benchmarks: usize, min_rounds: usize) -> String {
+    format!(
+        "{benchmarks} benchmark{} stopped below --min-rounds {min_rounds}: budget exhausted; \
+         {} intervals are wider",
+        plural(benchmarks),
+        if benchmarks == 1 { "its" } else { "their" }
+    )
+}
+
+/// The report's line on the benchmarks the budget cut short, if any.
+fn below_min_rounds_line(report: &CompareReport) -> Option<String> {
+    let r = &report.rounds;
+    (!r.below_min_rounds.is_empty())
+        .then(|| below_min_rounds_text(r.below_min_rounds.len(), r.min_rounds))
+}
+
 /// Terminal text: verdict, sides, every benchmark, groups.
 pub fn text(report: &CompareReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", verdict(report), counts(report));
+    let _ = writeln!(out, "{} ({})", verdict(report), counts(&report.summary));
     let _ = writeln!(out, "method: {}", method(report));
     let _ = writeln!(
         out,
@@ -80,6 +80,9 @@ pub fn text(report: &CompareReport) -> String {
         report.candidate.cell
     );
     let _ = writeln!(out, "{}", rounds_line(report));
+    if let Some(line) = below_min_rounds_line(report) {
+        let _ = writeln!(out, "{line}");
+    }
     let mut rows: Vec<[String; 8]> = vec![[
         "class".into(),
         "benchmark".into(),
@@ -94,26 +97,17 @@ pub fn text(report: &CompareReport) -> String {
         [
             e.class.as_str().to_uppercase(),
             e.id.clone(),
-            format!("{} -> {}", ns(e.baseline_ns), ns(e.candidate_ns)),
-            pct(e.change),
+            times(e),
+            change_text(e),
             interval(e),
             p_text(e.p_adjusted),
-            e.rounds.to_string(),
-            detectable(e.detectable_change),
+            e.figures.rounds.to_string(),
+            detectable(e.figures.detectable_change),
         ]
     }));
-    let widths: Vec<usize> = (0..8)
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    for row in &rows {
-        let mut line = String::from(" ");
-        for (cell, width) in row.iter().zip(&widths) {
-            let _ = write!(line, " {cell:<width$}");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
+    aligned_rows(&mut out, &rows);
     for e in sorted(&report.entries) {
-        if let Some(note) = &e.note {
+        if let Some(note) = &e.figures.note {
             let _ = writeln!(out, "  note {}: {note}", e.id);
         }
     }
@@ -126,9 +120,9 @@ pub fn text(report: &CompareReport) -> String {
         let _ = writeln!(
             out,
             "  {}: {} benchmarks, geometric mean {}, median detectable change {}",
-            g.group,
-            g.benchmarks,
-            geomean(g.geomean_ratio),
+            g.summary.group,
+            g.summary.benchmarks,
+            geomean(g.summary.geomean_ratio),
             detectable(g.median_detectable_change)
         );
     }
@@ -144,7 +138,12 @@ pub fn markdown(report: &CompareReport) -> String {
         "✅"
     };
     let _ = writeln!(out, "### Benchmark comparison (paired)\n");
-    let _ = writeln!(out, "{mark} **{}** — {}\n", verdict(report), counts(report));
+    let _ = writeln!(
+        out,
+        "{mark} **{}** — {}\n",
+        verdict(report),
+        counts(&report.summary)
+    );
     let _ = writeln!(
         out,
         "Baseline `{}` ({}) vs candidate `{}` ({}), {}; {}.\n",
@@ -155,6 +154,9 @@ pub fn markdown(report: &CompareReport) -> String {
         cell_safe(&report.candidate.cell),
         rounds_line(report)
     );
+    if let Some(line) = below_min_rounds_line(report) {
+        let _ = writeln!(out, "⚠️ {line}.\n");
+    }
     let _ = writeln!(out, "Method: {}.\n", method(report));
     let head = "| Benchmark | Class | Baseline | Candidate | Change | Interval | p (Holm) | Rounds | Detectable |\n\
                 |---|---|---:|---:|---:|---|---:|---:|---:|";
@@ -196,12 +198,8 @@ pub fn markdown(report: &CompareReport) -> String {
         for g in &report.groups {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} |",
-                code_safe(&g.group),
-                g.benchmarks,
-                geomean(g.geomean_ratio),
-                g.regressed,
-                g.improved,
+                "{} {} |",
+                group_row(&g.summary),
                 detectable(g.median_detectable_change)
             );
         }
@@ -218,11 +216,11 @@ fn row_md(out: &mut String, e: &CompareEntry) {
         e.class.as_str(),
         ns(e.baseline_ns),
         ns(e.candidate_ns),
-        pct(e.change),
+        change_text(e),
         interval(e),
         p_text(e.p_adjusted),
-        e.rounds,
-        detectable(e.detectable_change)
+        e.figures.rounds,
+        detectable(e.figures.detectable_change)
     );
 }
 
@@ -232,52 +230,10 @@ fn sorted(entries: &[CompareEntry]) -> Vec<&CompareEntry> {
     v
 }
 
-fn ns(v: Option<f64>) -> String {
-    v.map_or(NONE.into(), format::duration_ns)
-}
-
-fn pct(v: Option<f64>) -> String {
-    v.map_or(NONE.into(), |x| format!("{:+.1}%", x * 100.0))
-}
-
-fn interval(e: &CompareEntry) -> String {
-    match (e.change_lower, e.change_upper) {
-        (Some(l), Some(u)) => format!("{:+.1}% to {:+.1}%", l * 100.0, u * 100.0),
-        _ => NONE.into(),
-    }
-}
-
 fn detectable(v: Option<f64>) -> String {
     v.map_or(NONE.into(), |x| format!("±{:.1}%", x * 100.0))
 }
 
-fn p_text(p: Option<f64>) -> String {
-    match p {
-        None => NONE.into(),
-        Some(p) if p < 1e-4 => "<0.0001".into(),
-        Some(p) => format!("{p:.4}"),
-    }
-}
-
-fn geomean(g: Option<f64>) -> String {
-    g.map_or_else(
-        || "n/a".into(),
-        |r| format!("{} ({:+.1}%)", format::ratio(r), (r - 1.0) * 100.0),
-    )
-}
-
 fn seconds(s: f64) -> String {
     crate::runner::progress::human_duration(std::time::Duration::from_secs_f64(s.max(0.0)))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn cell_safe(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-fn code_safe(s: &str) -> String {
-    cell_safe(&s.replace('`', "'"))
 }

@@ -40,6 +40,9 @@ pub fn batches(units: &[Vec<String>], size: usize) -> Vec<Batch> {
         .collect()
 }
 
+/// What one process gave: its times, or why there are none.
+pub type Measurement = Result<Times, MeasureError>;
+
 /// Why a measurement could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum MeasureError {
@@ -49,16 +52,13 @@ pub enum MeasureError {
     Failed(String),
 }
 
+/// The typical time (ns per iteration) of each id a process produced.
+pub type Times = BTreeMap<String, f64>;
+
 /// Runs one side's process for one batch and waits for it to end.
 pub trait Measurer {
-    /// Measures `ids` (all from `batch.unit`) on `side`; returns the typical
-    /// time (ns per iteration) of each id the process produced.
-    fn measure(
-        &mut self,
-        side: Side,
-        unit: usize,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, f64>, MeasureError>;
+    /// Measures `ids` (all from `batch.unit`) on `side`.
+    fn measure(&mut self, side: Side, unit: usize, ids: &[String]) -> Measurement;
     /// Time spent measuring so far.
     fn elapsed(&self) -> Duration;
 }
@@ -94,6 +94,21 @@ pub struct Outcome {
     pub stop: Stop,
     /// Processes started, both sides together.
     pub processes: usize,
+}
+
+impl Outcome {
+    /// The benchmarks the budget stopped before they had `min_rounds`
+    /// rounds: their intervals are wider than the schedule meant them to be.
+    pub fn below_min_rounds(&self, min_rounds: usize) -> Vec<String> {
+        if self.stop != Stop::Budget {
+            return Vec::new();
+        }
+        self.series
+            .iter()
+            .filter(|(_, rounds)| rounds.len() < min_rounds)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
 }
 
 /// Runs rounds until every benchmark is decided, the round limit is reached
@@ -153,7 +168,7 @@ pub fn run(
                 [Side::Candidate, Side::Baseline]
             };
             let started = measurer.elapsed();
-            let mut times: [BTreeMap<String, f64>; 2] = Default::default();
+            let mut times: [Times; 2] = Default::default();
             for side in order {
                 let got = measurer.measure(side, batch.unit, &ids)?;
                 processes += 1;
@@ -197,12 +212,7 @@ mod tests {
     }
 
     impl Measurer for Fake {
-        fn measure(
-            &mut self,
-            side: Side,
-            unit: usize,
-            ids: &[String],
-        ) -> Result<BTreeMap<String, f64>, MeasureError> {
+        fn measure(&mut self, side: Side, unit: usize, ids: &[String]) -> Measurement {
             assert!(!self.in_flight, "two processes at once");
             self.in_flight = true;
             let start = self.now;
@@ -332,5 +342,33 @@ mod tests {
             );
             assert!(m.now + Duration::from_secs(2) > Duration::from_secs(budget_s));
         }
+    }
+
+    #[test]
+    fn a_budget_that_runs_out_early_names_the_benchmarks_below_min_rounds() {
+        // One round of the first batch takes 2 s; the second batch's would
+        // end at 4 s, past the 3 s budget: a and b have 1 round, c and d none.
+        let b = batches(&[ids(&["a", "b"]), ids(&["c", "d"])], 8);
+        let all = &mut |s: &Series| s.keys().cloned().collect();
+        let mut schedule = Schedule {
+            min_rounds: 3,
+            max_rounds: 50,
+            budget: Duration::from_secs(3),
+        };
+        let out = run(&b, &schedule, &mut fake(), all).unwrap();
+        assert_eq!(out.stop, Stop::Budget);
+        assert_eq!(out.series["a"].len(), 1);
+        assert_eq!(out.below_min_rounds(3), ids(&["a", "b", "c", "d"]));
+        // Past the minimum, a budget stop leaves no benchmark below it.
+        schedule.budget = Duration::from_secs(30);
+        let out = run(&b, &schedule, &mut fake(), all).unwrap();
+        assert_eq!(out.stop, Stop::Budget);
+        assert!(out.series.values().all(|v| v.len() >= 3));
+        assert!(out.below_min_rounds(3).is_empty());
+        // Other stops never name one.
+        schedule.max_rounds = 3;
+        let out = run(&b, &schedule, &mut fake(), all).unwrap();
+        assert_eq!(out.stop, Stop::MaxRounds);
+        assert!(out.below_min_rounds(4).is_empty());
     }
 }

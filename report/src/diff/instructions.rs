@@ -140,7 +140,7 @@ pub fn finish(comparison: &mut Comparison) -> Option<ChannelSummary> {
     let mut s = ChannelSummary::default();
     for entry in &mut comparison.entries {
         let time = entry.class;
-        let Some(change) = entry.instructions.as_mut() else {
+        let Some(change) = entry.figures.instructions.as_mut() else {
             continue;
         };
         let a = agreement(time, change.class);
@@ -170,7 +170,8 @@ pub fn gating_regressions(
         .filter(|c| c.gating)
         .flat_map(|c| c.entries.iter().map(move |e| (c, e)))
         .filter(|(_, e)| {
-            e.instructions
+            e.figures
+                .instructions
                 .as_ref()
                 .is_some_and(|i| i.class == Class::Regressed)
         })
@@ -215,7 +216,7 @@ pub fn verdict(report: &DiffReport) -> Option<String> {
 /// disagree.
 fn notable(comparison: &Comparison) -> impl Iterator<Item = (&Entry, &Change)> {
     comparison.entries.iter().filter_map(|e| {
-        let i = e.instructions.as_ref()?;
+        let i = e.figures.instructions.as_ref()?;
         let disagree = i.agreement.is_some_and(|a| a != Agreement::Agree);
         (i.class != Class::Unchanged || disagree).then_some((e, i))
     })

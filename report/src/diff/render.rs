@@ -6,19 +6,24 @@
 //! improvements; everything else is collapsed in `<details>`. Comparisons
 //! across cells show only group geometric means (the full rows are in the
 //! JSON), which keeps a comment under GitHub's size limit.
+//!
+//! `report compare`'s renderer (`compare::render`) lays out its paired
+//! report with the helpers here that both share (`pub(crate)`).
 
 use std::fmt::Write as _;
 
-use super::{Class, Comparison, DiffReport, Entry, Summary, instructions};
+use serde::Serialize;
+
+use super::{Class, Comparison, DiffReport, Entry, GroupSummary, Summary, instructions};
 use crate::format;
 
 /// What a value that does not exist (the baseline of an added benchmark,
 /// the p-value of an untested one) reads as.
-const NONE: &str = "—";
+pub(crate) const NONE: &str = "—";
 
-/// Pretty JSON with a final newline.
-pub fn json(report: &DiffReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("a diff report serializes");
+/// Pretty JSON with a final newline (a diff or a compare report).
+pub fn json(report: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("a report serializes");
     text.push('\n');
     text
 }
@@ -32,6 +37,11 @@ pub fn verdict(report: &DiffReport) -> String {
                 differences are information only"
             .to_owned();
     }
+    regressions_line(regressions, &threshold)
+}
+
+/// The verdict on `regressions` significant regressions beyond `threshold`.
+pub(crate) fn regressions_line(regressions: usize, threshold: &str) -> String {
     if regressions > 0 {
         format!(
             "{regressions} significant regression{} beyond the {threshold} threshold",
@@ -96,19 +106,15 @@ pub fn text(report: &DiffReport) -> String {
                 ]
             })
             .collect();
-        let widths: Vec<usize> = (0..6)
-            .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-            .collect();
-        for row in &rows {
-            let mut line = String::from(" ");
-            for (cell, width) in row.iter().zip(&widths) {
-                let _ = write!(line, " {cell:<width$}");
-            }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        aligned_rows(&mut out, &rows);
         // Why a disturbed benchmark is not judged (other notes stay in JSON/markdown).
         for e in &comparison.entries {
-            if let Some(note) = e.note.as_deref().filter(|n| n.starts_with("disturbed")) {
+            if let Some(note) = e
+                .figures
+                .note
+                .as_deref()
+                .filter(|n| n.starts_with("disturbed"))
+            {
                 let _ = writeln!(out, "  {}: {note}", e.id);
             }
         }
@@ -128,6 +134,20 @@ pub fn text(report: &DiffReport) -> String {
         );
     }
     out
+}
+
+/// Terminal rows with each column padded to its widest cell.
+pub(crate) fn aligned_rows<const N: usize>(out: &mut String, rows: &[[String; N]]) {
+    let widths: Vec<usize> = (0..N)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let mut line = String::from(" ");
+        for (cell, width) in row.iter().zip(&widths) {
+            let _ = write!(line, " {cell:<width$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
 }
 
 /// Markdown for a pull-request comment or the job summary.
@@ -305,14 +325,18 @@ fn table_md(out: &mut String, rows: &[(&Comparison, &Entry)], with_cell: bool, w
         let _ = write!(
             line,
             " {} | {} | {} | {} | {} |",
-            e.baseline_ns.map_or(NONE.into(), format::duration_ns),
-            e.candidate_ns.map_or(NONE.into(), format::duration_ns),
+            ns(e.baseline_ns),
+            ns(e.candidate_ns),
             change_text(e),
             interval_text(e),
             p_text(e.p_adjusted)
         );
         if with_class {
-            let _ = write!(line, " {} |", cell_safe(e.note.as_deref().unwrap_or("")));
+            let _ = write!(
+                line,
+                " {} |",
+                cell_safe(e.figures.note.as_deref().unwrap_or(""))
+            );
         }
         let _ = writeln!(out, "{line}");
     }
@@ -332,17 +356,21 @@ fn groups_md(out: &mut String, comparison: &Comparison, title: &str) {
         "| Group | Benchmarks | Geometric mean (candidate/baseline) | Regressed | Improved |\n|---|---:|---:|---:|---:|"
     );
     for g in &comparison.groups {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} |",
-            code_safe(&g.group),
-            g.benchmarks,
-            geomean_text(g.geomean_ratio),
-            g.regressed,
-            g.improved
-        );
+        let _ = writeln!(out, "{}", group_row(g));
     }
     let _ = writeln!(out, "\n</details>\n");
+}
+
+/// A group's markdown row: name, benchmarks, geometric mean, regressed, improved.
+pub(crate) fn group_row(g: &GroupSummary) -> String {
+    format!(
+        "| `{}` | {} | {} | {} | {} |",
+        code_safe(&g.group),
+        g.benchmarks,
+        geomean_text(g.geomean_ratio),
+        g.regressed,
+        g.improved
+    )
 }
 
 /// Entries ordered by class (regressions first), then by id.
@@ -356,7 +384,7 @@ fn sorted(entries: &[Entry]) -> Vec<&Entry> {
     v
 }
 
-fn counts(s: &Summary) -> String {
+pub(crate) fn counts(s: &Summary) -> String {
     format!(
         "{} improved, {} unchanged, {} noisy, {} added, {} removed",
         s.improved, s.unchanged, s.noisy, s.added, s.removed
@@ -364,33 +392,39 @@ fn counts(s: &Summary) -> String {
 }
 
 fn threshold_text(report: &DiffReport) -> String {
-    format!("{:.1}%", report.options.threshold * 100.0)
+    percent(report.options.threshold)
 }
 
-fn times(e: &Entry) -> String {
-    format!(
-        "{} -> {}",
-        e.baseline_ns.map_or(NONE.into(), format::duration_ns),
-        e.candidate_ns.map_or(NONE.into(), format::duration_ns)
-    )
+/// A threshold (0.05) as `5.0%`.
+pub(crate) fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+pub(crate) fn times<F>(e: &Entry<F>) -> String {
+    format!("{} -> {}", ns(e.baseline_ns), ns(e.candidate_ns))
+}
+
+/// A typical time, or [`NONE`].
+pub(crate) fn ns(v: Option<f64>) -> String {
+    v.map_or(NONE.into(), format::duration_ns)
 }
 
 fn signed_pct(x: f64) -> String {
     format!("{:+.1}%", x * 100.0)
 }
 
-fn change_text(e: &Entry) -> String {
+pub(crate) fn change_text<F>(e: &Entry<F>) -> String {
     e.change.map_or_else(|| NONE.into(), signed_pct)
 }
 
-fn interval_text(e: &Entry) -> String {
+pub(crate) fn interval_text<F>(e: &Entry<F>) -> String {
     match (e.change_lower, e.change_upper) {
         (Some(l), Some(u)) => format!("{} to {}", signed_pct(l), signed_pct(u)),
         _ => NONE.into(),
     }
 }
 
-fn p_text(p: Option<f64>) -> String {
+pub(crate) fn p_text(p: Option<f64>) -> String {
     match p {
         None => NONE.into(),
         Some(p) if p < 1e-4 => "<0.0001".into(),
@@ -398,26 +432,26 @@ fn p_text(p: Option<f64>) -> String {
     }
 }
 
-fn geomean_text(g: Option<f64>) -> String {
+pub(crate) fn geomean_text(g: Option<f64>) -> String {
     g.map_or_else(
         || "n/a".into(),
         |r| format!("{} ({})", format::ratio(r), signed_pct(r - 1.0)),
     )
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 /// Text inside a markdown table cell: a `|` would end the cell, and a
 /// newline the row (it shows as `\u{a}`, see `sanitize`).
-fn cell_safe(s: &str) -> String {
+pub(crate) fn cell_safe(s: &str) -> String {
     crate::sanitize::one_line(s).replace('|', "\\|")
 }
 
 /// Text inside backticks in a table cell: backticks cannot be escaped there,
 /// so they become quotes; `|` still needs its escape.
-fn code_safe(s: &str) -> String {
+pub(crate) fn code_safe(s: &str) -> String {
     cell_safe(&s.replace('`', "'"))
 }
 

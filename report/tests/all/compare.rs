@@ -93,13 +93,15 @@ echo "fake cargo: only --no-run is expected" >&2; exit 98
 "#;
 
 /// The fake bench binary: lists two ids; "measures" by copying the real
-/// criterion fixture tree into CRITERION_HOME (fresh modification times).
+/// criterion fixture tree into CRITERION_HOME (fresh modification times),
+/// after `FAKE_SLEEP` seconds.
 const BENCH: &str = r#"#!/bin/sh
 echo "$PWD;$CRITERION_HOME;${#REPORT_COMPARE_PAD};$*" >> "$FAKE_DIR/bench.log"
 case " $* " in *" --list "*)
   printf 'fixture/sampling/linear/256: benchmark\nfixture/throughput/bytes/64: benchmark\n'
   exit 0 ;;
 esac
+sleep "${FAKE_SLEEP:-0}"
 mkdir -p "$CRITERION_HOME"
 cp -R "$FIXTURE/." "$CRITERION_HOME/"
 exit 0
@@ -164,6 +166,10 @@ fn fake() -> Fake {
 
 impl Fake {
     fn compare(&self, args: &[&str]) -> std::process::Output {
+        self.compare_with(args, &[])
+    }
+
+    fn compare_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion-0.8.2");
         Command::new(env!("CARGO_BIN_EXE_report"))
             .arg("compare")
@@ -176,6 +182,7 @@ impl Fake {
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .env_remove("RUSTUP_TOOLCHAIN")
+            .envs(env.iter().copied())
             .output()
             .unwrap()
     }
@@ -296,6 +303,54 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
         })
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_budget_that_runs_out_before_min_rounds_is_said_while_running_and_in_the_report() {
+    let f = fake();
+    // Each process takes 0.6 s: the first round (A then B) is past the 1 s
+    // budget, so both benchmarks stop at 1 of the 4 rounds asked for.
+    let slow = [("FAKE_SLEEP", "0.6")];
+    let args = ["HEAD", "--quiet", "--min-rounds", "4", "--budget", "1s"];
+    let out = f.compare_with(&[&args[..], &["--format", "json"]].concat(), &slow);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    // A warning, even with --quiet.
+    assert!(
+        stderr.contains(
+            "warning: the budget of 1.0s ran out: 2 benchmarks stopped below --min-rounds 4: \
+             budget exhausted; their intervals are wider"
+        ),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["rounds"]["stop"], "budget");
+    assert_eq!(
+        json["rounds"]["below_min_rounds"],
+        serde_json::json!(["fixture/sampling/linear/256", "fixture/throughput/bytes/64"])
+    );
+    for e in json["entries"].as_array().unwrap() {
+        assert_eq!(e["rounds"], 1, "{stdout}");
+    }
+
+    // The text report says it too.
+    let out = f.compare_with(&args, &slow);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "\n2 benchmarks stopped below --min-rounds 4: budget exhausted; \
+             their intervals are wider\n"
+        ),
+        "{stdout}"
+    );
+
+    // With a budget that fits, neither the warning nor the field names one.
+    let out = f.compare(&["HEAD", "--quiet", "--min-rounds", "4", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["rounds"]["below_min_rounds"], serde_json::json!([]));
 }
 
 #[test]

@@ -286,7 +286,7 @@ fn wide_samples_are_noisy_and_never_gate() {
     for entry in &report.comparisons[0].entries {
         assert_eq!(entry.class, Class::Noisy, "{entry:?}");
         assert!(
-            entry.note.as_deref().unwrap().contains("wider"),
+            entry.figures.note.as_deref().unwrap().contains("wider"),
             "{entry:?}"
         );
     }
@@ -303,7 +303,14 @@ fn too_few_samples_are_noisy_even_for_a_big_change() {
         assert_eq!(entry.class, Class::Noisy);
         assert!((entry.change.unwrap() - 0.5).abs() < 0.02);
         assert!(entry.p_value.is_none());
-        assert!(entry.note.as_deref().unwrap().contains("too few samples"));
+        assert!(
+            entry
+                .figures
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("too few samples")
+        );
     }
 }
 
@@ -364,9 +371,12 @@ fn between_run_shifts_within_the_noise_floor_are_noisy_not_regressions() {
         .collect::<Vec<_>>();
     assert!(!noisy.is_empty());
     assert!(
-        noisy
-            .iter()
-            .all(|e| e.note.as_deref().unwrap().contains("run-to-run noise")),
+        noisy.iter().all(|e| e
+            .figures
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("run-to-run noise")),
         "{noisy:?}"
     );
     let text = diff::render::text(&report);

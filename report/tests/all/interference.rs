@@ -373,7 +373,7 @@ fn diff_never_gates_on_a_disturbed_benchmark_and_says_why() {
     };
     let rayon = entry("cpu/kernel/rayon/2");
     assert_eq!(rayon.class, Class::Noisy);
-    let note = rayon.note.as_deref().unwrap();
+    let note = rayon.figures.note.as_deref().unwrap();
     assert!(
         note.starts_with("disturbed in the candidate (others took 1.00 cores)"),
         "{note}"

@@ -44,12 +44,6 @@ const RUN_FILES: [&str; 2] = ["store.rs", "output.rs"];
 /// The longest a function may be, from its `fn` line to its closing brace.
 const MAX_FUNCTION_LINES: usize = 100;
 
-/// The one area still over the limit: `report compare`'s command and its
-/// rounds loop (`commands/compare.rs::run` 188 lines, `measure_sides` 249,
-/// `compare/rounds.rs::run` 118), left for issue 13 (see
-/// `functions_are_at_most_100_lines`).
-const BEING_SHORTENED: [&str; 2] = ["compare", "commands/compare.rs"];
-
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
@@ -222,44 +216,70 @@ fn only_the_store_reads_and_writes_run_files() {
 }
 
 /// Functions longer than [`MAX_FUNCTION_LINES`], counted from the `fn` line
-/// to the closing brace at its indentation, in files outside `skip`.
-fn long_functions(skip: &[&str]) -> Vec<String> {
+/// to the closing brace at its indentation.
+fn long_functions() -> Vec<String> {
     let mut long = Vec::new();
     for (rel, file) in source_files() {
-        if skip
-            .iter()
-            .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))
-        {
-            continue;
-        }
         let text = fs::read_to_string(&file).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        for (start, line) in lines.iter().enumerate() {
-            let Some(name) = fn_name(line) else {
-                continue;
-            };
-            let indent = &line[..line.len() - line.trim_start().len()];
-            let close = format!("{indent}}}");
-            let Some(end) = lines[start..].iter().position(|l| *l == close) else {
-                continue;
-            };
-            if end + 1 > MAX_FUNCTION_LINES {
-                long.push(format!(
-                    "src/{rel}:{}: {name} has {} lines",
-                    start + 1,
-                    end + 1
-                ));
+        for (start, name, length) in function_lengths(&lines) {
+            if length > MAX_FUNCTION_LINES {
+                long.push(format!("src/{rel}:{start}: {name} has {length} lines"));
             }
         }
     }
     long
 }
 
-/// The name of the function a line starts, unless it is a declaration
-/// without a body (`fn f();` in a trait).
+/// Every function with a body in `lines`: its first line (from 1), its
+/// name and its length from the `fn` line to the closing brace at the same
+/// indentation. A declaration without a body (`fn f(..) -> T;` in a trait,
+/// on one line or several) is no function here.
+fn function_lengths<'a>(lines: &[&'a str]) -> Vec<(usize, &'a str, usize)> {
+    let mut found = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let Some(name) = fn_name(line) else {
+            continue;
+        };
+        if !has_body(&lines[start..]) {
+            continue;
+        }
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let close = format!("{indent}}}");
+        let Some(end) = lines[start..].iter().position(|l| *l == close) else {
+            continue;
+        };
+        found.push((start + 1, name, end + 1));
+    }
+    found
+}
+
+/// Whether the signature that starts `lines` goes on to a body: its first
+/// `{` comes before a `;` that ends it. A `;` inside `()` or `[]` (an
+/// array type, `[u8; 4]`) does not end a signature; trailing `//`
+/// comments are not code.
+fn has_body(lines: &[&str]) -> bool {
+    let mut depth = 0usize;
+    for line in lines {
+        let code = line.split_once("//").map_or(*line, |(code, _)| code);
+        for c in code.chars() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                '{' if depth == 0 => return true,
+                ';' if depth == 0 => return false,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// The name of the function a line starts (whether it has a body is
+/// [`has_body`]'s question).
 fn fn_name(line: &str) -> Option<&str> {
     let code = line.trim_start();
-    if code.starts_with("//") || code.trim_end().ends_with(';') {
+    if code.starts_with("//") {
         return None;
     }
     let mut words = code.split_whitespace();
@@ -277,24 +297,10 @@ fn fn_name(line: &str) -> Option<&str> {
         .map(|n| n.split(['(', '<']).next().unwrap_or(n))
 }
 
-/// Every function in `report/src` is at most 100 lines. Ignored until the
-/// html and compare branches, which shorten those areas, are merged; until
-/// then `functions_outside_the_areas_being_shortened_are_at_most_100_lines`
-/// holds the rest.
+/// Every function in `report/src` is at most 100 lines.
 #[test]
-#[ignore = "fails on report compare's three long functions until they are split (issue 13)"]
 fn functions_are_at_most_100_lines() {
-    let long = long_functions(&[]);
-    assert!(
-        long.is_empty(),
-        "split these functions:\n{}",
-        long.join("\n")
-    );
-}
-
-#[test]
-fn functions_outside_the_areas_being_shortened_are_at_most_100_lines() {
-    let long = long_functions(&BEING_SHORTENED);
+    let long = long_functions();
     assert!(
         long.is_empty(),
         "split these functions:\n{}",
@@ -336,7 +342,30 @@ fn the_checks_see_what_they_look_for() {
         fn_name("fn run(args: &RunArgs) -> Result<()> {"),
         Some("run")
     );
-    assert_eq!(fn_name("    fn declared(&self);"), None);
     assert_eq!(fn_name("// fn commented() {"), None);
     assert_eq!(fn_name("let f = 1;"), None);
+    // A trait's bodiless declarations, on one line or on several (the
+    // first line without the `;`), are not counted to the next brace.
+    let a_trait = [
+        "pub trait Measurer {",
+        "    fn declared(&self);",
+        "    fn measure(",
+        "        &mut self,",
+        "        ids: &[String],",
+        "    ) -> Result<Times, MeasureError>;",
+        "    fn elapsed(&self) -> Duration {",
+        "        Duration::ZERO",
+        "    }",
+        "}",
+    ];
+    assert_eq!(function_lengths(&a_trait), [(7, "elapsed", 3)]);
+    // A signature over several lines, with `;` inside an array type, has a body.
+    let long_signature = [
+        "fn checksum(",
+        "    bytes: [u8; 4], // one word; little-endian",
+        ") -> u32 {",
+        "    u32::from_le_bytes(bytes)",
+        "}",
+    ];
+    assert_eq!(function_lengths(&long_signature), [(1, "checksum", 5)]);
 }
