@@ -223,9 +223,17 @@ fn ci_run_has_real_instruction_counts() {
     // run file must say so, not claim the workspace's release settings.
     if let Ok(level) = std::env::var("CARGO_PROFILE_BENCH_OPT_LEVEL") {
         let profile = &run.context.profile;
-        assert_eq!(profile.opt_level.as_deref(), Some(level.as_str()), "{path}: {profile:?}");
+        assert_eq!(
+            profile.opt_level.as_deref(),
+            Some(level.as_str()),
+            "{path}: {profile:?}"
+        );
         if let Ok(units) = std::env::var("CARGO_PROFILE_BENCH_CODEGEN_UNITS") {
-            assert_eq!(profile.codegen_units, units.parse().ok(), "{path}: {profile:?}");
+            assert_eq!(
+                profile.codegen_units,
+                units.parse().ok(),
+                "{path}: {profile:?}"
+            );
         }
     }
     let text: Vec<_> = run
