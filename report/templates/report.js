@@ -83,7 +83,9 @@
     });
     rows.forEach(function (tr) {
       if (tr.closest("#runs") || tr.closest(".kv")) return;
-      var key = tr.getAttribute("data-id") || (tr.cells[0] ? tr.cells[0].textContent : "");
+      // A summary row's element id is "bench=" and its benchmark's id.
+      var key = tr.getAttribute("data-id") || (tr.id.indexOf("bench=") === 0 ? tr.id.slice(6) : "") ||
+        (tr.cells[0] ? tr.cells[0].textContent : "");
       tr.hidden = !!q && key.toLowerCase().indexOf(q) < 0;
     });
     tableBlocks.forEach(function (t) {

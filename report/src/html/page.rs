@@ -6,8 +6,9 @@
 //! itself. The template is registered under a `.html` name, which turns
 //! tera's auto-escaping on: every label, id and context value is escaped;
 //! only the chart SVGs (escaped by plotters), the CSS and script (ours) and
-//! the detail JSON (escaped for a script element, see `detail`) are inserted
-//! with `safe`. The Content-Security-Policy allows that script by its hash
+//! the detail JSON (escaped for a script element, see `detail`) and the
+//! summaries under the group tables (escaped as they are built, see
+//! `summary`) are inserted with `safe`. The Content-Security-Policy allows that script by its hash
 //! and nothing else.
 
 use serde::Serialize;
