@@ -131,7 +131,7 @@ pub(crate) fn view<'a>(
          <th scope=\"col\">Benchmark</th>{}<th scope=\"col\">Samples</th><th scope=\"col\">P50</th>\
          <th scope=\"col\">P95</th><th scope=\"col\">P99</th><th scope=\"col\">Min</th>\
          <th scope=\"col\">Max</th><th scope=\"col\" title=\"Tukey fences: beyond 3 IQR severe, \
-         beyond 1.5 IQR mild\">Outliers low severe / mild, high mild / severe</th></tr></thead>\n\
+         beyond 1.5 IQR mild\">Outliers: low severe / mild, high mild / severe</th></tr></thead>\n\
          <tbody>\n",
         if several { " of each benchmark" } else { "" },
         found.len(),

@@ -790,7 +790,9 @@ impl CanonicalizeOrSelf for PathBuf {
 /// The Playwright check (`tests/browser/check.mjs`) over a page with a
 /// history (one cell, 12 commits), the fixture runs' charts and an evil name:
 /// search hides rows, sorting orders, a table row and a chart bar open a
-/// detail whose charts are drawn; no console message, page error or request.
+/// detail whose charts are drawn, the group and history charts have
+/// tooltips; with JavaScript off, the summaries are there and a row's link
+/// opens its own; no console message, page error or request in either.
 #[test]
 fn the_page_works_in_a_browser_as_a_person_uses_it() {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
@@ -843,6 +845,11 @@ fn the_page_works_in_a_browser_as_a_person_uses_it() {
     let result: serde_json::Value = serde_json::from_str(&stdout).expect("check.mjs prints JSON");
     assert!(result["rows_after"].as_u64().unwrap() < result["rows_before"].as_u64().unwrap());
     assert!(result["detail"]["dots"].as_u64().unwrap() >= 10, "{stdout}");
+    // Without JavaScript: one summary per group table, one row per benchmark.
+    let off = &result["without_script"];
+    assert!(off["summaries"].as_u64().unwrap() >= 5, "{stdout}");
+    assert_eq!(off["summary_rows"], off["links"], "{stdout}");
+    assert_eq!(off["target"]["open"], true, "{stdout}");
     eprintln!("screenshots: {}", shots.display());
 }
 
