@@ -145,9 +145,18 @@ pub(crate) fn detail_href(id: &str) -> String {
 }
 
 /// The per-group tables with ids on their rows, each with the summary of
-/// its benchmarks' latest samples.
-pub(crate) fn group_tables(tables: &[Table], runs: &[Run], short: &[String]) -> Vec<TableView> {
-    let latest = summary::latest_by_id(runs);
+/// its benchmarks' latest samples when `summaries`.
+pub(crate) fn group_tables(
+    tables: &[Table],
+    runs: &[Run],
+    short: &[String],
+    summaries: bool,
+) -> Vec<TableView> {
+    let latest = if summaries {
+        summary::latest_by_id(runs)
+    } else {
+        std::collections::HashMap::new()
+    };
     tables
         .iter()
         .map(|t| {
