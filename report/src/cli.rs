@@ -101,6 +101,10 @@ pub struct HtmlArgs {
     /// Label of the run the heat map is normalised to (default: the first).
     #[arg(long)]
     pub reference: Option<String>,
+    /// Only benchmarks whose id matches this regular expression (as in
+    /// `report run` and criterion; a plain text matches ids containing it).
+    #[arg(long)]
+    pub filter: Option<String>,
     /// Table definitions to use instead of the built-in ones (TOML).
     #[arg(long)]
     pub tables: Option<PathBuf>,

@@ -83,7 +83,9 @@
     });
     rows.forEach(function (tr) {
       if (tr.closest("#runs") || tr.closest(".kv")) return;
-      var key = tr.getAttribute("data-id") || (tr.cells[0] ? tr.cells[0].textContent : "");
+      // A summary row's element id is "bench=" and its benchmark's id.
+      var key = tr.getAttribute("data-id") || (tr.id.indexOf("bench=") === 0 ? tr.id.slice(6) : "") ||
+        (tr.cells[0] ? tr.cells[0].textContent : "");
       tr.hidden = !!q && key.toLowerCase().indexOf(q) < 0;
     });
     tableBlocks.forEach(function (t) {
@@ -267,7 +269,9 @@
     var entries = data.benchmarks[id];
     body.appendChild(el("h2", { id: "detail-title" }, id));
     if (!entries || !entries.length) {
-      body.appendChild(el("p", {}, "No samples of this benchmark in the runs the page carries samples for."));
+      body.appendChild(el("p", {}, data.left_out
+        ? "This page has too many benchmarks to carry their samples; the note under All results says how to get them."
+        : "No samples of this benchmark in the runs the page carries samples for."));
     } else {
       if (data.total_runs > data.runs.length) {
         body.appendChild(el("p", { "class": "note" }, "Samples of the latest " + data.runs.length + " of " + data.total_runs + " runs; the tables and the history show all."));

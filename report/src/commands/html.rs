@@ -1,5 +1,5 @@
-//! `report html <runs...> [-o FILE] [--reference LABEL] [--tables FILE]
-//! [--force]`: loads runs, renders the self-contained HTML report (see the
+//! `report html <runs...> [-o FILE] [--reference LABEL] [--filter ID]
+//! [--tables FILE] [--force]`: loads runs, renders the self-contained HTML report (see the
 //! `html` module) and writes it through `output`, by default to `report.html`.
 //!
 //! Overwriting: an existing output file is replaced only when it is a report
@@ -16,6 +16,7 @@ use anyhow::Context;
 use crate::cli::HtmlArgs;
 use crate::html::{self, HtmlOptions};
 use crate::output::{self, Kind, Output, Policy};
+use crate::render::select;
 use crate::store;
 
 pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
@@ -28,9 +29,12 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
     let policy = Policy::derived(args.force);
     output::check(&out, Kind::Html, policy)?;
     let specs = super::table_specs(args.tables.as_deref())?;
-    let runs = store::load_runs_sampling(&args.runs, |runs| {
+    let mut runs = store::load_runs_sampling(&args.runs, |runs| {
         html::sampled_runs(runs, args.reference.as_deref())
     })?;
+    if let Some(filter) = &args.filter {
+        select::filter_benchmarks(&mut runs, filter).context("--filter")?;
+    }
     let text = html::render(
         &runs,
         &HtmlOptions {

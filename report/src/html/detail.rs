@@ -29,6 +29,8 @@ pub(crate) struct DetailData {
     pub total_runs: usize,
     /// Full id -> one entry per detail run that has it.
     pub benchmarks: BTreeMap<String, Vec<DetailEntry>>,
+    /// The page has too many benchmarks for details (`benchmarks` empty).
+    pub left_out: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,11 +101,21 @@ pub(crate) fn detail_runs(runs: &[Run]) -> Vec<usize> {
     crate::history::latest(runs, MAX_RUNS, None)
 }
 
-/// The detail data of `runs`, labelled with `short` labels (one per run).
-pub(crate) fn data(runs: &[Run], short: &[String]) -> DetailData {
+/// Distinct benchmark ids in `runs`.
+pub(crate) fn benchmark_count(runs: &[Run]) -> usize {
+    let mut ids = std::collections::HashSet::new();
+    for run in runs {
+        ids.extend(run.benchmarks.iter().map(|b| &b.id));
+    }
+    ids.len()
+}
+
+/// The detail data of `runs`, labelled with `short` labels (one per run);
+/// without any benchmark's unless `details`.
+pub(crate) fn data(runs: &[Run], short: &[String], details: bool) -> DetailData {
     let chosen = detail_runs(runs);
     let mut benchmarks: BTreeMap<String, Vec<DetailEntry>> = BTreeMap::new();
-    for (r, &i) in chosen.iter().enumerate() {
+    for (r, &i) in chosen.iter().enumerate().filter(|_| details) {
         for b in &runs[i].benchmarks {
             let s = &b.sampling;
             benchmarks
@@ -132,6 +144,7 @@ pub(crate) fn data(runs: &[Run], short: &[String]) -> DetailData {
             .collect(),
         total_runs: runs.len(),
         benchmarks,
+        left_out: !details,
     }
 }
 

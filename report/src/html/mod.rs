@@ -33,6 +33,7 @@ mod marks;
 mod page;
 mod scaling;
 mod sha256;
+mod summary;
 mod tips;
 mod uuid;
 mod views;

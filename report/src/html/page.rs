@@ -6,8 +6,9 @@
 //! itself. The template is registered under a `.html` name, which turns
 //! tera's auto-escaping on: every label, id and context value is escaped;
 //! only the chart SVGs (escaped by plotters), the CSS and script (ours) and
-//! the detail JSON (escaped for a script element, see `detail`) are inserted
-//! with `safe`. The Content-Security-Policy allows that script by its hash
+//! the detail JSON (escaped for a script element, see `detail`) and the
+//! summaries under the group tables (escaped as they are built, see
+//! `summary`) are inserted with `safe`. The Content-Security-Policy allows that script by its hash
 //! and nothing else.
 
 use serde::Serialize;
@@ -45,6 +46,8 @@ struct Page<'a> {
     reference: &'a str,
     /// Set when a long history keeps the tables to the latest runs.
     shown_note: Option<String>,
+    /// Set when the page has too many benchmarks for their details.
+    detail_note: Option<String>,
     runs: Vec<RunRow>,
     history: Option<views::SectionView>,
     doc_tables: Vec<views::TableView>,
@@ -112,8 +115,28 @@ pub fn sampled_runs(runs: &[Run], reference: Option<&str>) -> Vec<usize> {
     out
 }
 
+/// Benchmarks a page gives details (samples, summaries) at most: 200,000
+/// benchmarks of 100 samples would be hundreds of megabytes of page.
+pub(crate) const DETAIL_LIMIT: usize = 20_000;
+
 /// The whole HTML document for these runs.
 pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> {
+    render_limited(runs, options, DETAIL_LIMIT)
+}
+
+/// The note saying the details of `benchmarks` (more than `limit`) are left
+/// out, and how to get them.
+fn detail_note(benchmarks: usize, limit: usize) -> String {
+    format!(
+        "This page shows {benchmarks} benchmarks, more than the {limit} it gives details for: \
+         the samples, percentiles and outlier counts of each benchmark (the summary under each \
+         table and the detail a benchmark name opens) are left out to keep the page small. \
+         report html --filter REGEX makes a page of the matching benchmarks with them."
+    )
+}
+
+/// [`render`] with details for at most `limit` benchmarks.
+fn render_limited(runs: &[Run], options: &HtmlOptions, limit: usize) -> Result<String, HtmlError> {
     let reference = reference_index(runs, options.reference.as_deref())?;
     let anchors: Vec<String> = runs
         .iter()
@@ -136,9 +159,11 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
         .iter()
         .position(|&i| i == reference)
         .expect("the reference run is always shown");
-    let group_tables = views::group_tables(&tables::group_tables(&shown), &shown, &short);
+    let benchmarks = detail::benchmark_count(&shown);
+    let details = benchmarks <= limit;
+    let group_tables = views::group_tables(&tables::group_tables(&shown), &shown, &short, details);
     let group_index = views::group_index(&group_tables, history.as_ref());
-    let data_json = detail::script_json(&detail::data(&shown, &short))
+    let data_json = detail::script_json(&detail::data(&shown, &short, details))
         .map_err(|e| HtmlError::Template(format!("the detail data: {e}")))?;
     let page = Page {
         css: CSS,
@@ -156,6 +181,7 @@ pub fn render(runs: &[Run], options: &HtmlOptions) -> Result<String, HtmlError> 
                 runs.len()
             )
         }),
+        detail_note: (!details).then(|| detail_note(benchmarks, limit)),
         runs: runs
             .iter()
             .enumerate()
@@ -215,4 +241,33 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn above_the_limit_details_are_left_out_with_a_note_saying_how_to_get_them() {
+        let runs = crate::synth::synthetic_runs(2, 40);
+        let options = HtmlOptions::default();
+        let count = detail::benchmark_count(&runs);
+        assert!(count >= 40);
+        let full = render_limited(&runs, &options, count).unwrap();
+        let capped = render_limited(&runs, &options, count - 1).unwrap();
+        assert!(full.contains("<details class=\"stats\">"));
+        assert!(!full.contains("details-left-out"));
+        assert!(full.contains("\"left_out\":false"));
+        assert!(!capped.contains("<details class=\"stats\">"));
+        let note = detail_note(count, count - 1);
+        assert!(capped.contains(&note), "{note}");
+        assert!(capped.contains("--filter REGEX"));
+        assert!(capped.contains("\"benchmarks\":{}") && capped.contains("\"left_out\":true"));
+        // The tables and charts are all still there.
+        assert_eq!(
+            full.matches("<tr data-id=").count(),
+            capped.matches("<tr data-id=").count()
+        );
+        assert!(capped.len() < full.len());
+    }
 }

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::summary;
 use super::{Chart, ChartSection, HtmlError, anchor, history as history_charts};
 use crate::history;
 use crate::model::Run;
@@ -40,6 +41,9 @@ pub(crate) struct TableView {
     pub columns: Vec<HeaderView>,
     pub rows: Vec<RowView>,
     pub notes: Vec<String>,
+    /// The server-rendered detail of its benchmarks (group tables only),
+    /// as escaped HTML (`summary`).
+    pub summary: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,8 +144,19 @@ pub(crate) fn detail_href(id: &str) -> String {
     out
 }
 
-/// The per-group tables with ids on their rows.
-pub(crate) fn group_tables(tables: &[Table], runs: &[Run], short: &[String]) -> Vec<TableView> {
+/// The per-group tables with ids on their rows, each with the summary of
+/// its benchmarks' latest samples when `summaries`.
+pub(crate) fn group_tables(
+    tables: &[Table],
+    runs: &[Run],
+    short: &[String],
+    summaries: bool,
+) -> Vec<TableView> {
+    let latest = if summaries {
+        summary::latest_by_id(runs)
+    } else {
+        std::collections::HashMap::new()
+    };
     tables
         .iter()
         .map(|t| {
@@ -167,12 +182,17 @@ pub(crate) fn group_tables(tables: &[Table], runs: &[Run], short: &[String]) -> 
                         sub,
                     }
                 })
-                .collect();
+                .collect::<Vec<RowView>>();
+            let benchmarks = rows
+                .iter()
+                .filter(|r| !r.sub)
+                .filter_map(|r| Some((r.id.as_deref()?, r.cells.first()?.as_str())));
             TableView {
                 anchor: format!("table-{}", anchor(&t.title)),
                 title: t.title.clone(),
                 group: Some(t.title.clone()),
                 columns: headers(&t.columns, runs, short),
+                summary: summary::view(runs, short, &latest, benchmarks),
                 rows,
                 notes: t.notes.clone(),
             }
@@ -201,6 +221,7 @@ pub(crate) fn doc_tables(tables: &[Table], runs: &[Run], short: &[String]) -> Ve
                 })
                 .collect(),
             notes: t.notes.clone(),
+            summary: None,
         })
         .collect()
 }

@@ -483,6 +483,85 @@ fn the_command_replaces_only_its_own_reports_unless_forced() {
     assert!(leftovers.is_empty());
 }
 
+/// The `<tr id="bench=…">` row of the server-rendered summary in `page`.
+fn summary_row<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("<tr id=\"bench={id}\">"))
+        .unwrap_or_else(|| panic!("no summary row for {id}"));
+    let end = page[start..].find("</tr>").unwrap() + start;
+    &page[start..end]
+}
+
+#[test]
+fn without_javascript_each_benchmarks_latest_percentiles_and_outliers_are_in_the_page() {
+    let mut older = run(
+        "old",
+        8,
+        vec![bench("cpu/kernel/serial/1", 5e6, None, vec![])],
+    );
+    older.context.recorded_at = Some("2026-01-01T00:00:00Z".into());
+    let mut newer = run(
+        "new",
+        8,
+        vec![bench("cpu/kernel/serial/1", 2e6, None, vec![])],
+    );
+    newer.context.recorded_at = Some("2026-02-01T00:00:00Z".into());
+    // Samples with one high severe and one low mild outlier.
+    let mut samples: Vec<f64> = (0..20).map(|i| 2e6 + f64::from(i % 5) * 1e4).collect();
+    samples.extend([9e6, 1.95e6]);
+    newer.benchmarks[0].sampling.per_iteration_ns = samples;
+    newer.benchmarks[0].percentiles.p99 = 7.5e6;
+    // The latest run given first: the summary follows recorded_at, not order.
+    let page = html::render(&[newer, older], &options(None)).unwrap();
+    let summary_start = page.find("<details class=\"stats\">").expect("a summary");
+    let row = summary_row(&page, "cpu/kernel/serial/1");
+    assert!(page.find(row).unwrap() > summary_start);
+    let cells: Vec<&str> = row
+        .split("<td>")
+        .skip(1)
+        .map(|c| c.trim_end_matches("</td>"))
+        .collect();
+    // One run per benchmark: no run column.
+    assert_eq!(
+        cells,
+        [
+            "22 linear",
+            "2.00 ms",
+            "2.20 ms",
+            "7.50 ms",
+            "1.95 ms",
+            "9.00 ms",
+            "0 / 1 / 0 / 1"
+        ]
+    );
+    // Without the script, every row link's fragment names a summary row.
+    assert!(page.contains("href=\"#bench=cpu/kernel/serial/1\""));
+}
+
+#[test]
+fn summaries_from_several_runs_name_the_run_of_each_row() {
+    let mut runs = runs();
+    runs[0]
+        .benchmarks
+        .push(bench("cpu/kernel/solo/1", 3e6, None, vec![]));
+    let page = html::render(&runs, &options(None)).unwrap();
+    let links = page.matches("href=\"#bench=").count();
+    let rows = page.matches("<tr id=\"bench=").count();
+    assert!(rows > 20, "{rows} summary rows");
+    // Table rows and chart bars link to details; every table row has a summary.
+    assert!(links >= rows);
+    // No recorded_at: the run given last is the latest (1.3 times slower).
+    let row = summary_row(&page, "cpu/kernel/rayon/4");
+    assert!(row.contains("<td>10 linear</td><td>90.28 ms</td>"), "{row}");
+    assert!(row.contains("title=\"1.89.0 x86_64 generic ("), "{row}");
+    // Only the first run has this one, so its group's summary names runs.
+    let row = summary_row(&page, "cpu/kernel/solo/1");
+    assert!(row.contains("title=\"1.95.0 x86_64 generic ("), "{row}");
+    assert!(row.contains("<td>3.00 ms</td>"), "{row}");
+    let other = summary_row(&page, "uuid/generate/v4/1000");
+    assert!(!other.contains("title="), "one run in that group: {other}");
+}
+
 // ---- in a browser ----
 
 fn target_dir() -> PathBuf {
@@ -711,7 +790,9 @@ impl CanonicalizeOrSelf for PathBuf {
 /// The Playwright check (`tests/browser/check.mjs`) over a page with a
 /// history (one cell, 12 commits), the fixture runs' charts and an evil name:
 /// search hides rows, sorting orders, a table row and a chart bar open a
-/// detail whose charts are drawn; no console message, page error or request.
+/// detail whose charts are drawn, the group and history charts have
+/// tooltips; with JavaScript off, the summaries are there and a row's link
+/// opens its own; no console message, page error or request in either.
 #[test]
 fn the_page_works_in_a_browser_as_a_person_uses_it() {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
@@ -764,6 +845,11 @@ fn the_page_works_in_a_browser_as_a_person_uses_it() {
     let result: serde_json::Value = serde_json::from_str(&stdout).expect("check.mjs prints JSON");
     assert!(result["rows_after"].as_u64().unwrap() < result["rows_before"].as_u64().unwrap());
     assert!(result["detail"]["dots"].as_u64().unwrap() >= 10, "{stdout}");
+    // Without JavaScript: one summary per group table, one row per benchmark.
+    let off = &result["without_script"];
+    assert!(off["summaries"].as_u64().unwrap() >= 5, "{stdout}");
+    assert_eq!(off["summary_rows"], off["links"], "{stdout}");
+    assert_eq!(off["target"]["open"], true, "{stdout}");
     eprintln!("screenshots: {}", shots.display());
 }
 
