@@ -350,3 +350,13 @@ fn the_summary_shows_instructions_beside_time() {
     // Other suites have no instruction column at all.
     assert!(!line("cpu/").contains("not counted"));
 }
+
+#[test]
+fn cache_sim_is_refused_without_instructions() {
+    // An unknown crate too: should the flag ever be accepted alone, the run
+    // stops at planning (with another message) instead of measuring.
+    let out = report(&["run", "--cache-sim", "--quick", "-p", "no-such-crate"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--instructions"), "{err}");
+}
