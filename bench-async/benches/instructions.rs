@@ -37,7 +37,9 @@ use bench_async::gather::{self as gathering, Gather};
 use bench_async::mpsc::{MESSAGES, produce_consume};
 use bench_async::runtime::Flavor;
 use bench_async::spawn::{TASKS, TaskWork, spawn_and_join};
-use gungraun::{library_benchmark, library_benchmark_group, main};
+use gungraun::{
+    Callgrind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
+};
 use tokio::runtime::Runtime;
 
 /// `[variant, runtime]` of an `async/<question>/<variant>/current_thread` id.
@@ -185,4 +187,11 @@ library_benchmark_group!(
     benchmarks = [spawn, gather, mpsc, broadcast, cpu_batch]
 );
 
-main!(library_benchmark_groups = async_current_thread);
+// Instruction counts only, by default: callgrind's cache simulation (L1/LL/RAM
+// hits, estimated cycles) costs a large part of the run and is not what the
+// diff gates on. `report run --instructions --cache-sim` turns it back on
+// through gungraun's GUNGRAUN_CALLGRIND_ARGS, which comes after these
+// arguments and so overrides them.
+main!(
+    config = LibraryBenchmarkConfig::default().tool(Callgrind::with_args(["--cache-sim=no"]));
+    library_benchmark_groups = async_current_thread);

@@ -41,7 +41,9 @@ use std::hint::black_box;
 // so the modules of the same names are imported under other names.
 use bench_uuid::sqlite::{EventStore, KeyKind};
 use bench_uuid::{btree, generate as gen_ids, payload, text as text_forms, v7};
-use gungraun::{library_benchmark, library_benchmark_group, main};
+use gungraun::{
+    Callgrind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
+};
 use uuid::Uuid;
 
 /// Ids per call, as in the criterion harness.
@@ -225,7 +227,13 @@ library_benchmark_group!(name = uuid_text, benchmarks = [text]);
 library_benchmark_group!(name = uuid_btreemap, benchmarks = [btreemap_insert]);
 library_benchmark_group!(name = uuid_sqlite, benchmarks = [sqlite_insert]);
 
+// Instruction counts only, by default: callgrind's cache simulation (L1/LL/RAM
+// hits, estimated cycles) costs a large part of the run and is not what the
+// diff gates on. `report run --instructions --cache-sim` turns it back on
+// through gungraun's GUNGRAUN_CALLGRIND_ARGS, which comes after these
+// arguments and so overrides them.
 main!(
+    config = LibraryBenchmarkConfig::default().tool(Callgrind::with_args(["--cache-sim=no"]));
     library_benchmark_groups = uuid_generate,
     uuid_text,
     uuid_btreemap,

@@ -172,6 +172,11 @@ pub struct RunArgs {
     /// an instruction harness, into the same run files.
     #[arg(long)]
     pub instructions: bool,
+    /// With --instructions, also run callgrind's cache simulation (L1, LL
+    /// and RAM hits, estimated cycles). Off by default: it makes valgrind
+    /// markedly slower, and the diff gates on instructions alone.
+    #[arg(long, requires = "instructions")]
+    pub cache_sim: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -72,7 +72,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     // any cell is built.
     let instructions = args
         .instructions
-        .then(|| crate::runner::instructions::prepare(&plan, &mut progress))
+        .then(|| crate::runner::instructions::prepare(&plan, args.cache_sim, &mut progress))
         .transpose()
         .map_err(|e| anyhow!(e))?;
     announce(&plan, &settings, &progress);

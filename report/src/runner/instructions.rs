@@ -16,6 +16,13 @@
 //! when it is not there yet. The runner is found through `PATH`, which the
 //! bench command gets with that folder's `bin/` in front.
 //!
+//! callgrind's cache simulation is off unless `--cache-sim` is given: the
+//! harnesses configure `--cache-sim=no`, and every invocation states the
+//! choice in gungraun's `GUNGRAUN_CALLGRIND_ARGS` ([`CALLGRIND_ARGS_ENV`]),
+//! which gungraun applies after the harness's own arguments, so the flag
+//! decides either way. Without it a summary holds instructions only and the
+//! run gets no cache figures (they are optional metrics, `crate::gungraun`).
+//!
 //! `--filter` does not shorten this pass (gungraun's filter is a wildcard
 //! over its own module paths, not criterion's ids): every instruction
 //! benchmark of the crate runs and counts outside the filter are left out.
@@ -35,6 +42,8 @@ use super::progress::{Progress, Stream};
 pub const BENCH_TARGET: &str = "instructions";
 /// The runner's crate on crates.io.
 pub const RUNNER_PACKAGE: &str = "gungraun-runner";
+/// gungraun's variable of extra callgrind arguments (after the harness's).
+pub const CALLGRIND_ARGS_ENV: &str = "GUNGRAUN_CALLGRIND_ARGS";
 
 /// What the pass did in one cell.
 #[derive(Debug, Clone)]
@@ -147,10 +156,16 @@ pub struct Pass {
     pub crates: Vec<String>,
     /// `valgrind --version`.
     pub valgrind: String,
+    /// `--cache-sim`: run callgrind's cache simulation too.
+    pub cache_sim: bool,
 }
 
 /// Checks valgrind, picks the crates and installs the runner when missing.
-pub fn prepare(plan: &super::plan::Plan, progress: &mut Progress) -> Result<Pass, String> {
+pub fn prepare(
+    plan: &super::plan::Plan,
+    cache_sim: bool,
+    progress: &mut Progress,
+) -> Result<Pass, String> {
     let valgrind = check_valgrind()?;
     let crates: Vec<String> = plan
         .crates
@@ -175,6 +190,7 @@ pub fn prepare(plan: &super::plan::Plan, progress: &mut Progress) -> Result<Pass
         bin,
         crates,
         valgrind,
+        cache_sim,
     })
 }
 
@@ -185,7 +201,7 @@ impl Pass {
         job: &CellJob<'_>,
         progress: &mut Progress,
     ) -> io::Result<Result<Counted, Failure>> {
-        run_cell(job, &self.crates, &self.bin, progress)
+        run_cell(job, &self.crates, &self.bin, self.cache_sim, progress)
     }
 }
 
@@ -200,8 +216,29 @@ fn path_with(bin: &Path) -> String {
         .unwrap_or_else(|_| bin.display().to_string())
 }
 
+/// `GUNGRAUN_CALLGRIND_ARGS` for the bench process: the caller's own
+/// arguments (`inherited`) followed by the cache-simulation choice, which so
+/// wins over both theirs and the harness's.
+pub fn callgrind_args(inherited: Option<&str>, cache_sim: bool) -> String {
+    let choice = if cache_sim {
+        "--cache-sim=yes"
+    } else {
+        "--cache-sim=no"
+    };
+    match inherited.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(theirs) => format!("{theirs} {choice}"),
+        None => choice.to_owned(),
+    }
+}
+
 /// The instruction benchmarks of one crate in this cell.
-pub fn invocation(job: &CellJob<'_>, paths: &CellPaths, krate: &str, bin: &Path) -> Invocation {
+pub fn invocation(
+    job: &CellJob<'_>,
+    paths: &CellPaths,
+    krate: &str,
+    bin: &Path,
+    cache_sim: bool,
+) -> Invocation {
     let target = BenchCrate {
         name: krate.to_owned(),
         benches: vec![BENCH_TARGET.to_owned()],
@@ -213,6 +250,11 @@ pub fn invocation(job: &CellJob<'_>, paths: &CellPaths, krate: &str, bin: &Path)
     ];
     let mut inv = job.bench_invocation_for(paths, &target, &after);
     inv.env.push(("PATH".to_owned(), path_with(bin)));
+    let inherited = std::env::var(CALLGRIND_ARGS_ENV).ok();
+    inv.env.push((
+        CALLGRIND_ARGS_ENV.to_owned(),
+        callgrind_args(inherited.as_deref(), cache_sim),
+    ));
     inv
 }
 
@@ -222,6 +264,7 @@ pub fn run_cell(
     job: &CellJob<'_>,
     crates: &[String],
     bin: &Path,
+    cache_sim: bool,
     progress: &mut Progress,
 ) -> io::Result<Result<Counted, Failure>> {
     let paths = job.paths();
@@ -234,7 +277,7 @@ pub fn run_cell(
     let clock = Instant::now();
     let mut commands = Vec::new();
     for krate in crates {
-        let inv = invocation(job, &paths, krate, bin);
+        let inv = invocation(job, &paths, krate, bin, cache_sim);
         commands.push(inv.shell_line());
         let done = process::run_streaming(&inv, &mut log, &mut |stream, line| {
             // gungraun prints `instructions::group::function id:args` per benchmark.
@@ -303,6 +346,17 @@ version = "0.20.0"
             .map(|p| p["version"].as_str().unwrap().to_owned())
             .unwrap();
         assert_eq!(runner, library, "gungraun and gungraun-runner must match");
+    }
+
+    #[test]
+    fn the_cache_sim_flag_decides_after_the_callers_arguments() {
+        assert_eq!(callgrind_args(None, false), "--cache-sim=no");
+        assert_eq!(callgrind_args(Some("  "), true), "--cache-sim=yes");
+        // gungraun applies the last --cache-sim it sees.
+        assert_eq!(
+            callgrind_args(Some("--dump-instr=yes --cache-sim=yes"), false),
+            "--dump-instr=yes --cache-sim=yes --cache-sim=no"
+        );
     }
 
     #[test]

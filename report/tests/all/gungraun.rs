@@ -170,6 +170,28 @@ fn a_stated_id_that_contradicts_the_key_is_not_attached() {
     );
 }
 
+/// What gungraun writes with `--cache-sim=no` (the harnesses' default): the
+/// same file with `Ir` as callgrind's only event.
+#[test]
+fn a_summary_without_the_cache_simulation_reads_as_instructions_only() {
+    let (f, text) = one_summary_text();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let metrics = v["profiles"][0]["data"]["total"]["metrics"]
+        .as_object_mut()
+        .unwrap();
+    metrics.retain(|event, _| event == "Ir");
+    let c = gungraun::parse_summary(&v.to_string(), &f).unwrap();
+    let names: Vec<&str> = c.metrics.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, [INSTRUCTIONS]);
+    assert_eq!(c.metrics[0].value, raw_total(&f, "Ir"));
+    // The committed sample run has no counts: attaching adds exactly one.
+    let mut run = sample_run();
+    let before: usize = run.benchmarks.iter().map(|b| b.metrics.len()).sum();
+    gungraun::attach(&mut run.benchmarks, vec![c]);
+    let after: usize = run.benchmarks.iter().map(|b| b.metrics.len()).sum();
+    assert_eq!(after, before + 1, "one instruction count, no cache figure");
+}
+
 #[test]
 fn a_summary_without_callgrind_counts_is_refused() {
     let (f, text) = one_summary_text();
@@ -210,14 +232,11 @@ fn instruction_metrics_survive_the_run_file() {
     );
 }
 
-/// `.ci/run` runs `report run -p bench-uuid --instructions --filter '^uuid/text/'`
-/// and points this test at the run file it wrote: the counts in it come from
-/// this build, this valgrind and this machine.
-#[test]
-#[ignore = "needs the run file of `report run --instructions` in REPORT_INSTRUCTIONS_RUN (.ci/run)"]
-fn ci_run_has_real_instruction_counts() {
-    let path = std::env::var("REPORT_INSTRUCTIONS_RUN")
-        .expect("REPORT_INSTRUCTIONS_RUN names the run file .ci/run wrote");
+/// The run file named by the environment variable `var`, and its three
+/// `uuid/text` benchmarks, each checked to hold a real instruction count.
+fn ci_text_run(var: &str) -> (String, Run, Vec<String>) {
+    let path =
+        std::env::var(var).unwrap_or_else(|_| panic!("{var} names a run file .ci/run wrote"));
     let run: Run = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     // .ci/run builds with cheaper bench settings (CARGO_PROFILE_BENCH_*): the
     // run file must say so, not claim the workspace's release settings.
@@ -236,26 +255,84 @@ fn ci_run_has_real_instruction_counts() {
             );
         }
     }
-    let text: Vec<_> = run
+    let mut ids: Vec<String> = run
         .benchmarks
         .iter()
         .filter(|b| b.id.group == "uuid/text")
+        .map(|b| b.id.full_id())
         .collect();
-    assert_eq!(text.len(), 3, "{path}: format, parse, v7-timestamp");
-    for b in text {
+    ids.sort();
+    assert_eq!(ids.len(), 3, "{path}: format, parse, v7-timestamp");
+    for b in run.benchmarks.iter().filter(|b| b.id.group == "uuid/text") {
         let n = gungraun::instructions(b)
             .unwrap_or_else(|| panic!("{path}: {} has no instruction count", b.id.full_id()));
         // 1000 ids per call: tens to a few thousand instructions per id.
         let per_id = n / 1000.0;
         assert!(
             (10.0..10_000.0).contains(&per_id),
-            "{}: {per_id} instructions per id",
+            "{path}: {}: {per_id} instructions per id",
             b.id.full_id()
         );
-        let l1 = b.metrics.iter().find(|m| m.name == gungraun::L1_HITS);
+    }
+    (path, run, ids)
+}
+
+fn metric(run: &Run, id: &str, name: &str) -> Option<f64> {
+    let b = run.benchmarks.iter().find(|b| b.id.full_id() == id)?;
+    b.metrics.iter().find(|m| m.name == name).map(|m| m.value)
+}
+
+/// `.ci/run` runs `report run -p bench-uuid --instructions --filter '^uuid/text/'`
+/// twice, with the defaults and with `--cache-sim`, and points this test at
+/// the run files: the counts in them come from this build, this valgrind and
+/// this machine.
+#[test]
+#[ignore = "needs the run files of `report run --instructions` in REPORT_INSTRUCTIONS_RUN and REPORT_INSTRUCTIONS_CACHE_SIM_RUN (.ci/run)"]
+fn ci_run_has_real_instruction_counts() {
+    let (path, run, ids) = ci_text_run("REPORT_INSTRUCTIONS_RUN");
+    // .ci/run builds with cheaper bench settings (CARGO_PROFILE_BENCH_*): the
+    // run file must say so, not claim the workspace's release settings.
+    if let Ok(level) = std::env::var("CARGO_PROFILE_BENCH_OPT_LEVEL") {
+        let profile = &run.context.profile;
+        assert_eq!(
+            profile.opt_level.as_deref(),
+            Some(level.as_str()),
+            "{path}: {profile:?}"
+        );
+        if let Ok(units) = std::env::var("CARGO_PROFILE_BENCH_CODEGEN_UNITS") {
+            assert_eq!(
+                profile.codegen_units,
+                units.parse().ok(),
+                "{path}: {profile:?}"
+            );
+        }
+    }
+    let cache = [
+        gungraun::L1_HITS,
+        gungraun::LL_HITS,
+        gungraun::RAM_HITS,
+        gungraun::ESTIMATED_CYCLES,
+    ];
+    let (cached_path, cached, cached_ids) = ci_text_run("REPORT_INSTRUCTIONS_CACHE_SIM_RUN");
+    assert_eq!(ids, cached_ids, "{cached_path}: the same benchmarks");
+    for id in &ids {
+        for name in cache {
+            assert_eq!(
+                metric(&run, id, name),
+                None,
+                "{path}: {id}: the cache simulation is off by default"
+            );
+            assert!(
+                metric(&cached, id, name).is_some_and(|v| v > 0.0),
+                "{cached_path}: {id}: --cache-sim ran the cache simulation ({name})"
+            );
+        }
+        // The simulation observes the program; it does not change what runs.
+        let plain = metric(&run, id, INSTRUCTIONS).unwrap();
+        let with_cache = metric(&cached, id, INSTRUCTIONS).unwrap();
         assert!(
-            l1.is_some_and(|m| m.value > 0.0),
-            "the cache simulation ran"
+            (with_cache / plain - 1.0).abs() < 0.005,
+            "{id}: {plain} instructions without the cache simulation, {with_cache} with it"
         );
     }
 }
@@ -289,4 +366,14 @@ fn the_summary_shows_instructions_beside_time() {
     assert!(!text.contains("l1_hits"));
     // Other suites have no instruction column at all.
     assert!(!line("cpu/").contains("not counted"));
+}
+
+#[test]
+fn cache_sim_is_refused_without_instructions() {
+    // An unknown crate too: should the flag ever be accepted alone, the run
+    // stops at planning (with another message) instead of measuring.
+    let out = report(&["run", "--cache-sim", "--quick", "-p", "no-such-crate"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--instructions"), "{err}");
 }
