@@ -205,7 +205,7 @@ pub fn analyse(
             },
         }));
     }
-    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    entries.sort_by(|a, b| crate::order::natural_cmp(&a.id, &b.id));
 
     let mut summary = Summary::default();
     let mut by_group: BTreeMap<&str, Vec<&CompareEntry>> = BTreeMap::new();
@@ -304,6 +304,26 @@ mod tests {
         assert_eq!(serial.figures.rounds, 8);
         assert!((serial.change.unwrap() - 0.051).abs() < 0.001);
         assert_eq!(serial.baseline_ns, Some(100.0));
+    }
+
+    /// Benchmark values sort naturally, as in every other renderer:
+    /// 10us before 100us, not after it as text would have it.
+    #[test]
+    fn entries_are_in_natural_order_of_their_ids() {
+        let mut series = Series::new();
+        for id in ["cpu/granularity/rayon/100us", "cpu/granularity/rayon/10us"] {
+            series.insert(
+                id.into(),
+                (0..8).map(|i| (100.0, 100.0 + f64::from(i % 2))).collect(),
+            );
+        }
+        let options = PairedOptions::with_threshold_pct(2.0).unwrap();
+        let a = analyse(&series, &[], &[], &BTreeMap::new(), &options);
+        let ids: Vec<&str> = a.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["cpu/granularity/rayon/10us", "cpu/granularity/rayon/100us"]
+        );
     }
 
     /// The entry shares `diff::Entry`'s fields; the JSON stays one flat

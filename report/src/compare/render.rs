@@ -10,7 +10,8 @@ use crate::diff::Class;
 pub use crate::diff::render::json;
 use crate::diff::render::{
     NONE, aligned_rows, cell_safe, change_text, code_safe, counts, geomean_text as geomean,
-    group_row, interval_text as interval, ns, p_text, percent, plural, regressions_line, times,
+    group_row, interval_text as interval, ns, p_text, percent, plural, regressions_line, sorted,
+    times,
 };
 
 /// One line saying whether the candidate regressed.
@@ -222,12 +223,6 @@ fn row_md(out: &mut String, e: &CompareEntry) {
         e.figures.rounds,
         detectable(e.figures.detectable_change)
     );
-}
-
-fn sorted(entries: &[CompareEntry]) -> Vec<&CompareEntry> {
-    let mut v: Vec<&CompareEntry> = entries.iter().collect();
-    v.sort_by(|a, b| a.class.cmp(&b.class).then_with(|| a.id.cmp(&b.id)));
-    v
 }
 
 fn detectable(v: Option<f64>) -> String {
