@@ -38,7 +38,7 @@
 use std::hint::black_box;
 
 use bench_compress::Codec;
-use bench_compress::codec::{CodecId, DEFAULT_LIMIT, Zstd, train_dictionary};
+use bench_compress::codec::{CodecId, DEFAULT_LIMIT, MESSAGE_DICTIONARY, Zstd};
 use bench_compress::payload::{self, Kind, Size};
 use bench_compress::stream::{self, CHUNK, StreamCodec};
 use gungraun::{
@@ -284,8 +284,8 @@ struct SmallCase {
     out: Vec<u8>,
 }
 
-/// The criterion harness's codec and messages for `variant` / `label`:
-/// dictionary trained on other seeds than the measured messages.
+/// The criterion harness's codec and messages for `variant` / `label`: the
+/// kept dictionary, trained on other seeds than the measured messages.
 fn small_codec(id: &str, variant: &str, label: &str) -> (Zstd, Vec<Vec<u8>>) {
     let max_len = match label {
         "1k" => 1024,
@@ -294,12 +294,7 @@ fn small_codec(id: &str, variant: &str, label: &str) -> (Zstd, Vec<Vec<u8>>) {
     };
     let codec = match variant {
         "zstd-3" => Zstd::new("zstd-3", 3, DEFAULT_LIMIT),
-        "zstd-3-dict" => {
-            let mut samples = payload::small_messages(0xD1C7, 4096, 1000);
-            samples.extend(payload::small_messages(0xD1C8, 1024, 1000));
-            let dictionary = train_dictionary(&samples, 16 * 1024).expect("dictionary trains");
-            Zstd::with_dictionary("zstd-3-dict", 3, &dictionary, DEFAULT_LIMIT)
-        }
+        "zstd-3-dict" => Zstd::with_dictionary("zstd-3-dict", 3, MESSAGE_DICTIONARY, DEFAULT_LIMIT),
         other => panic!("{id}: unknown small-message variant '{other}'"),
     }
     .expect("zstd contexts");

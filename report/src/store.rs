@@ -143,17 +143,22 @@ pub fn load_runs(paths: &[PathBuf]) -> Result<Vec<Run>, StoreError> {
     read_all(&run_files(paths)?, false)
 }
 
-/// [`load_runs`] for a report that reads the samples of only some runs:
-/// every run is read without its samples (`per_iteration_ns` empty), then
-/// the runs `sampled` picks from those are read again whole. A history of
-/// a thousand runs is mostly samples, and converting their text to numbers
-/// was most of `report html`'s time; the skipped samples are scanned as
-/// JSON but not checked as times.
+/// [`load_runs`] for a report that reads the samples of only some runs. Up
+/// to `whole_up_to` runs (the most a report shows samples of) are read whole
+/// in one pass. Beyond that every run is first read without its samples
+/// (`per_iteration_ns` empty), then the runs `sampled` picks from those are
+/// read again whole. A history of a thousand runs is mostly samples, and
+/// converting their text to numbers was most of `report html`'s time; the
+/// skipped samples are scanned as JSON but not checked as times.
 pub fn load_runs_sampling(
     paths: &[PathBuf],
+    whole_up_to: usize,
     sampled: impl Fn(&[Run]) -> Vec<usize>,
 ) -> Result<Vec<Run>, StoreError> {
     let files = run_files(paths)?;
+    if files.len() <= whole_up_to {
+        return read_all(&files, false);
+    }
     let mut runs = read_all(&files, true)?;
     let mut keep = sampled(&runs);
     keep.sort_unstable();

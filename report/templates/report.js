@@ -225,7 +225,8 @@
     var ty = ticks(0, ymax, u[1], 5);
     ty.values.forEach(function (v) {
       svg.appendChild(svgEl("line", { x1: left, x2: width, y1: my(v), y2: my(v), stroke: "#e6e6e6" }));
-      svg.appendChild(svgEl("text", { x: left - 6, y: my(v) + 4, "text-anchor": "end", "font-size": 12 }, tickText(v, u[1], u[0], ty.step)));
+      // The zero tick sits above its line, clear of the x axis's own "0".
+      svg.appendChild(svgEl("text", { x: left - 6, y: my(v) + (v === 0 ? -4 : 4), "text-anchor": "end", "font-size": 12 }, tickText(v, u[1], u[0], ty.step)));
     });
     var scale = xmax >= 1e6 ? [1e6, "M"] : xmax >= 1e3 ? [1e3, "K"] : [1, ""];
     axisX(svg, left, width, top + h, 0, xmax, mx, scale[1], scale[0]);

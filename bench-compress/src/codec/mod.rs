@@ -26,7 +26,7 @@ pub use gzip::{Gzip, GzipInflater};
 #[cfg(feature = "lz4")]
 pub use lz4::{Lz4Block, Lz4Frame};
 #[cfg(feature = "zstd")]
-pub use zstd::{Zstd, train_dictionary};
+pub use zstd::{MESSAGE_DICTIONARY, MESSAGE_DICTIONARY_MAX, Zstd, train_dictionary};
 
 /// Decompressed output larger than this is refused unless a codec is built
 /// with another limit: 1 GiB, far above any payload here.

@@ -135,3 +135,11 @@ pub fn small_messages(seed: u64, max_len: usize, count: usize) -> Vec<Vec<u8>> {
         .map(|_| source.response(max_len, false))
         .collect()
 }
+
+/// What the small-message dictionary is trained on: 1,000 responses of each
+/// measured size, from other seeds than the measured messages.
+pub fn dictionary_training_messages() -> Vec<Vec<u8>> {
+    let mut samples = small_messages(0xD1C7, 4096, 1000);
+    samples.extend(small_messages(0xD1C8, 1024, 1000));
+    samples
+}

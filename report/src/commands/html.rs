@@ -29,7 +29,7 @@ pub fn run(args: &HtmlArgs) -> anyhow::Result<ExitCode> {
     let policy = Policy::derived(args.force);
     output::check(&out, Kind::Html, policy)?;
     let specs = super::table_specs(args.tables.as_deref())?;
-    let mut runs = store::load_runs_sampling(&args.runs, |runs| {
+    let mut runs = store::load_runs_sampling(&args.runs, html::WHOLE_RUNS, |runs| {
         html::sampled_runs(runs, args.reference.as_deref())
     })?;
     if let Some(filter) = &args.filter {

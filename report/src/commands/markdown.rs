@@ -22,7 +22,7 @@ pub fn run(args: &MarkdownArgs) -> anyhow::Result<ExitCode> {
     let runs = if args.label.is_empty() {
         // Only the runs the tables show and the history compares need
         // their samples (see `store::load_runs_sampling`).
-        store::load_runs_sampling(&args.runs, |runs| {
+        store::load_runs_sampling(&args.runs, markdown::MAX_TABLE_RUNS, |runs| {
             let mut sampled = crate::history::sampled_runs(runs);
             sampled.extend(markdown::table_runs(runs));
             sampled

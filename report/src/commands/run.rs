@@ -228,14 +228,22 @@ impl Tally {
         &mut self,
         cell: &CellSpec,
         outcome: anyhow::Result<CellOutcome>,
-        record: impl FnOnce(&Measured) -> anyhow::Result<(PathBuf, Run, Vec<String>)>,
+        record: impl FnOnce(&Measured) -> anyhow::Result<Recorded>,
         progress: &Progress,
     ) -> bool {
         let failure = match outcome {
             Ok(CellOutcome::Measured(m)) => match record(&m) {
-                Ok((path, run, warnings)) => {
+                Ok(Recorded {
+                    path,
+                    run,
+                    warnings,
+                    notes,
+                }) => {
                     for w in warnings {
                         progress.println(format!("  warning: {w}"));
+                    }
+                    for n in notes {
+                        progress.println(format!("  {n}"));
                     }
                     progress.println(format!(
                         "  wrote {} ({} benchmarks, measuring took {})",
@@ -348,6 +356,15 @@ fn failure_message(cell: &CellSpec, f: &Failure) -> String {
 
 /// Ingests a finished cell, keeps only the benchmarks this invocation
 /// measured, adds its resources and writes the run file.
+/// A cell's run file as written, with what to tell about it: warnings
+/// (something is missing or wrong) and plain notes.
+struct Recorded {
+    path: PathBuf,
+    run: Run,
+    warnings: Vec<String>,
+    notes: Vec<String>,
+}
+
 fn record(
     plan: &Plan,
     cell: &CellSpec,
@@ -355,7 +372,7 @@ fn record(
     args: &RunArgs,
     flags: &UserFlags,
     counted: Option<&crate::runner::instructions::Counted>,
-) -> anyhow::Result<(PathBuf, Run, Vec<String>)> {
+) -> anyhow::Result<Recorded> {
     let mut context = context::detect(&ContextInputs {
         workspace_root: plan.workspace.root.clone(),
         rustup_toolchain: plan.rustup.then(|| cell.toolchain.rustup_name().to_owned()),
@@ -375,6 +392,7 @@ fn record(
     )
     .with_context(|| format!("ingesting {}", m.paths.criterion_dir.display()))?;
     let mut warnings = ingested.warnings;
+    let mut notes = Vec::new();
     let mut run = ingested.run;
     // The criterion directory keeps benchmarks of earlier invocations (other
     // filters, other crates): keep those whose data this one wrote.
@@ -417,7 +435,7 @@ fn record(
                 warnings.push(crate::gungraun::unmatched_warning(id, source));
             }
         }
-        warnings.push(format!(
+        notes.push(format!(
             "instruction counts for {} benchmarks ({} under valgrind)",
             attached.attached,
             human_duration(c.wall)
@@ -429,7 +447,12 @@ fn record(
         peak_memory_bytes: m.usage.peak_memory_bytes,
     });
     let path = write_new_run(&args.results, &run)?;
-    Ok((path, run, warnings))
+    Ok(Recorded {
+        path,
+        run,
+        warnings,
+        notes,
+    })
 }
 
 /// Writes the run to its default path, or `-2`, `-3`… beside it when that

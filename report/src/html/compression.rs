@@ -11,6 +11,7 @@
 use plotters::prelude::*;
 
 use super::bars::{self, Bar, BarChart, Series};
+use super::tips::{Shape, Tip};
 use super::{Chart, draw};
 use crate::catalog::{self, CompressionChart, pattern_group};
 use crate::format;
@@ -221,6 +222,7 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
         runs.first().map_or("", |r| r.label.as_str())
     ));
     let y_desc = format!("compression ratio (higher is better){}", y_axis.suffix());
+    let mut tips = Vec::new();
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
         let mut cc = draw::frame(&main, &title, 60, x_axis.clone(), y_axis.clone())?;
@@ -250,6 +252,18 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
                     .iter()
                     .map(|p| Circle::new((p.speed, p.ratio), 5, colour.filled())),
             )?;
+            let id = |p: &Point| format!("{}/{}/{payload}", compress_group(), p.codec);
+            tips.extend(points.iter().map(|p| Tip {
+                shape: Shape::Dot(cc.backend_coord(&(p.speed, p.ratio)), 7),
+                text: format!(
+                    "{}: {}: ratio {}, {}",
+                    runs[i].label,
+                    id(p),
+                    format::ratio(p.ratio),
+                    format::decimal_bytes_rate(p.speed)
+                ),
+                href: Some(super::views::detail_href(&id(p))),
+            }));
             if i == 0 {
                 for p in points {
                     let at = cc.backend_coord(&(p.speed, p.ratio));
@@ -266,12 +280,12 @@ fn trade_off(runs: &[Run], payload: &str, runs_note: Option<String>) -> Result<C
         Ok(())
     })?;
     let shown = runs.iter().zip(&series).filter(|(_, s)| !s.is_empty());
-    let tips = draw::legend_tips(
+    tips.extend(draw::legend_tips(
         draw::WIDTH - legend_w,
         &legend,
         shown.map(|(r, _)| r.label.as_str()),
         44,
-    );
+    ));
     Ok(Chart {
         id: "compression".into(),
         title,

@@ -30,6 +30,8 @@ const MAX_LINES: usize = 24;
 
 /// At most this many x labels per chart.
 const MAX_X_LABELS: usize = 12;
+/// Pixels at least between two run labels on the x axis.
+const LABEL_GAP: f64 = 18.0;
 
 /// Points per line with a tooltip, the latest: a tooltip is about 100
 /// bytes, and 300 benchmarks x [`history::MAX_POINTS`] of them would take
@@ -365,8 +367,19 @@ impl Plot<'_> {
     /// [`MAX_X_LABELS`] runs, always the latest.
     fn draw_run_labels(&self, area: &draw::Area<'_>, cc: &Panel<'_, '_>) -> DrawResult {
         let n = self.cell.runs.len();
-        let step = n.div_ceil(MAX_X_LABELS).max(1);
         let base = self.axis.range().start;
+        // As many labels as fit with a gap between the widest two (a dozen
+        // commit hashes on a 960-pixel chart touched), and never more than
+        // MAX_X_LABELS.
+        let widest = (0..n)
+            .map(|k| draw::text_width(&draw::label(&self.cell.labels[k], 12), draw::TICK_SIZE))
+            .max()
+            .unwrap_or(0);
+        let first = cc.backend_coord(&(0.0, base)).0;
+        let last = cc.backend_coord(&((n.max(2) - 1) as f64, base)).0;
+        let per_run = f64::from((last - first).max(1)) / (n.max(2) - 1) as f64;
+        let to_fit = ((f64::from(widest) + LABEL_GAP) / per_run).ceil() as usize;
+        let step = n.div_ceil(MAX_X_LABELS).max(to_fit).max(1);
         for k in (0..n).filter(|k| (k % step == 0 && n - 1 - k >= step) || *k == n - 1) {
             let at = cc.backend_coord(&(k as f64, base));
             area.draw(&Text::new(
@@ -458,5 +471,69 @@ impl Plot<'_> {
             draw_polyline(&mut cc, &points(line, instructions), draw::colour(i))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The x positions of the run labels drawn in `svg`, in order.
+    fn label_positions(svg: &str, labels: &[String]) -> Vec<(f64, String)> {
+        let mut out = Vec::new();
+        for piece in svg.split("<text").skip(1) {
+            let Some((attrs, rest)) = piece.split_once('>') else {
+                continue;
+            };
+            let text = rest.split('<').next().unwrap_or("").trim();
+            if !labels.iter().any(|l| draw::label(l, 12) == text) {
+                continue;
+            }
+            let x = attrs
+                .split("x=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|x| x.parse::<f64>().ok())
+                .expect("a label has an x");
+            out.push((x, text.to_owned()));
+        }
+        out
+    }
+
+    #[test]
+    fn run_labels_on_the_x_axis_never_touch_and_the_latest_is_always_shown() {
+        for runs in [4, 12, 30, 200] {
+            let set = crate::synth::synthetic_history(runs, 4);
+            let history = history::history(&set).expect("one cell over commits");
+            let chart = &charts(&set, &history).unwrap()[0].chart;
+            let svg = chart.svg.as_deref().expect("drawn");
+            let labels = &history.cells[0].labels;
+            let shown = label_positions(svg, labels);
+            assert!(shown.len() >= 2.min(runs), "{runs} runs: {shown:?}");
+            assert!(
+                shown.len() <= MAX_X_LABELS,
+                "{runs} runs: {} labels",
+                shown.len()
+            );
+            assert_eq!(
+                shown.last().unwrap().1,
+                draw::label(labels.last().unwrap(), 12)
+            );
+            for pair in shown.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                // Centred labels: half of each width plus the gap between.
+                let need = f64::from(
+                    draw::text_width(&a.1, draw::TICK_SIZE)
+                        + draw::text_width(&b.1, draw::TICK_SIZE),
+                ) / 2.0
+                    + LABEL_GAP
+                    - 1.0;
+                assert!(
+                    b.0 - a.0 >= need,
+                    "{runs} runs: {a:?} and {b:?} are {} apart",
+                    b.0 - a.0
+                );
+            }
+        }
     }
 }

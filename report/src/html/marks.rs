@@ -2,6 +2,8 @@
 //! the marked benchmarks it draws, per run. The scaling chart also draws
 //! its disturbed points hollow (`scaling`).
 
+use rayon::prelude::*;
+
 use super::{ChartSection, anchor};
 use crate::interference::{self, Mark};
 use crate::model::{Benchmark, Run};
@@ -22,11 +24,13 @@ pub(crate) fn annotate(sections: &mut [ChartSection], runs: &[Run]) {
     // Only marked benchmarks can appear in a note: find them once, instead
     // of walking every benchmark of every run for every chart (one group
     // chart per group made that quadratic: 40,000 benchmarks took 26 s).
+    // Each benchmark's marks are independent (the noisy test sorts its
+    // samples), so find them in parallel.
     let marked: Vec<Vec<Marked<'_>>> = runs
         .iter()
         .map(|run| {
             run.benchmarks
-                .iter()
+                .par_iter()
                 .filter_map(|bench| {
                     let marks = interference::marks(bench);
                     (!marks.is_empty()).then(|| Marked {

@@ -100,8 +100,19 @@ pub fn reference_index(runs: &[Run], label: Option<&str>) -> Result<usize, HtmlE
     }
 }
 
-/// Every chart of the report, by section.
-pub fn chart_sections(runs: &[Run], reference: usize) -> Result<Vec<ChartSection>, HtmlError> {
+/// Runs `report html` reads whole, samples and all, in one pass: up to this
+/// many, a page shows every run's samples anyway ([`views::MAX_TABLE_RUNS`]).
+pub const WHOLE_RUNS: usize = views::MAX_TABLE_RUNS;
+
+/// Every chart of the report, by section. Without `group_charts` (a page
+/// over its detail limit) the "Every group" section is one note instead of
+/// a chart per group: at 200,000 benchmarks those were 8,000 charts and four
+/// fifths of the page, repeating what the group tables already show.
+pub fn chart_sections(
+    runs: &[Run],
+    reference: usize,
+    group_charts: bool,
+) -> Result<Vec<ChartSection>, HtmlError> {
     let err = |chart: &str| {
         let chart = chart.to_owned();
         move |message: String| HtmlError::Chart { chart, message }
@@ -130,11 +141,29 @@ pub fn chart_sections(runs: &[Run], reference: usize) -> Result<Vec<ChartSection
         ChartSection {
             id: "chart-groups".into(),
             title: "Every group".into(),
-            charts: groups::charts(runs).map_err(err("groups"))?,
+            charts: if group_charts {
+                groups::charts(runs).map_err(err("groups"))?
+            } else {
+                vec![groups_left_out()]
+            },
         },
     ];
     marks::annotate(&mut sections, runs);
     Ok(sections)
+}
+
+/// The note that stands for the per-group charts on a page too large for them.
+fn groups_left_out() -> Chart {
+    Chart {
+        id: "groups-left-out".into(),
+        title: "Charts per group".into(),
+        svg: None,
+        notes: vec![
+            "Left out on a page this large: the group tables below have the same figures. \
+             report html --filter REGEX makes a page of the matching benchmarks with them."
+                .into(),
+        ],
+    }
 }
 
 /// A fragment id made of `[a-z0-9-]` from any text.

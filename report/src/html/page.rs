@@ -130,7 +130,8 @@ fn detail_note(benchmarks: usize, limit: usize) -> String {
     format!(
         "This page shows {benchmarks} benchmarks, more than the {limit} it gives details for: \
          the samples, percentiles and outlier counts of each benchmark (the summary under each \
-         table and the detail a benchmark name opens) are left out to keep the page small. \
+         table and the detail a benchmark name opens) and the chart of each group are left out \
+         to keep the page small. \
          report html --filter REGEX makes a page of the matching benchmarks with them."
     )
 }
@@ -207,7 +208,7 @@ fn render_limited(runs: &[Run], options: &HtmlOptions, limit: usize) -> Result<S
             &shown,
             &short,
         ),
-        chart_sections: chart_sections(&shown, reference_shown)?
+        chart_sections: chart_sections(&shown, reference_shown, details)?
             .into_iter()
             .map(views::SectionView::from)
             .collect(),
@@ -263,11 +264,15 @@ mod tests {
         assert!(capped.contains(&note), "{note}");
         assert!(capped.contains("--filter REGEX"));
         assert!(capped.contains("\"benchmarks\":{}") && capped.contains("\"left_out\":true"));
-        // The tables and charts are all still there.
+        // The tables are all still there, and the charts but the per-group
+        // ones, which a note stands for.
         assert_eq!(
             full.matches("<tr data-id=").count(),
             capped.matches("<tr data-id=").count()
         );
+        assert!(full.contains("id=\"group-1-") && !capped.contains("id=\"group-1-"));
+        assert!(capped.contains("id=\"groups-left-out\"") && !full.contains("groups-left-out"));
+        assert!(capped.contains("id=\"chart-matrix\"") && capped.contains("id=\"scaling\""));
         assert!(capped.len() < full.len());
     }
 }

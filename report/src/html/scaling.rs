@@ -11,6 +11,7 @@
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use super::tips::{Shape, Tip};
 use super::{Chart, draw};
 use crate::catalog::{self, Threads};
 use crate::model::{Benchmark, Run};
@@ -26,6 +27,8 @@ pub(crate) struct Line {
     /// Per point: the serial or the parallel benchmark was disturbed
     /// (drawn hollow).
     pub disturbed: Vec<bool>,
+    /// Per point: the parallel benchmark's id (its tooltip links to it).
+    pub ids: Vec<String>,
 }
 
 /// The speedup lines of every run that has the serial kernel and at least
@@ -41,7 +44,7 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
         };
         let serial_disturbed = draw::find(run, &spec.serial).is_some_and(is_disturbed);
         for variant in &spec.variants {
-            let mut points: Vec<((f64, f64), bool)> = spec
+            let mut points: Vec<((f64, f64), bool, String)> = spec
                 .threads
                 .iter()
                 .filter_map(|word| {
@@ -55,7 +58,7 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
                         f64::from(threads),
                         serial / draw::positive(b.typical.point)?,
                     );
-                    Some((point, serial_disturbed || is_disturbed(b)))
+                    Some((point, serial_disturbed || is_disturbed(b), id))
                 })
                 .collect();
             points.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
@@ -65,6 +68,7 @@ pub(crate) fn lines(runs: &[Run]) -> Vec<Line> {
                     run: r,
                     variant: variant.clone(),
                     disturbed: points.iter().map(|p| p.1).collect(),
+                    ids: points.iter().map(|p| p.2.clone()).collect(),
                     points: points.into_iter().map(|p| p.0).collect(),
                 });
             }
@@ -119,6 +123,7 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
     let legend_w = draw::legend_width(&legend);
     let height = 480u32.max(60 + 22 * legend.len() as u32);
 
+    let mut tips = Vec::new();
     let svg = draw::svg((draw::WIDTH, height), |root| {
         let (main, side) = root.split_horizontally(draw::WIDTH - legend_w);
         let mut cc = draw::frame(&main, &title, 56, 0f64..x_end, 0f64..y_end)?;
@@ -154,23 +159,47 @@ pub(crate) fn chart(runs: &[Run]) -> Result<Chart, String> {
         ))?;
         for l in &lines {
             draw_line(&mut cc, l)?;
+            tips.extend(point_tips(&cc, l, shown));
         }
         draw::draw_legend(&side, &legend, 44)?;
         Ok(())
     })?;
     let names: Vec<String> = lines.iter().map(|l| legend_name(l, shown)).collect();
-    let tips = draw::legend_tips(
+    tips.extend(draw::legend_tips(
         draw::WIDTH - legend_w,
         &legend,
         names.iter().map(String::as_str),
         44,
-    );
+    ));
     Ok(Chart {
         id: "scaling".into(),
         title,
         svg: Some(super::tips::overlay(svg, &tips)),
         notes,
     })
+}
+
+/// A tooltip on each point of `l`: run, benchmark, threads and speedup,
+/// linking to the benchmark's detail.
+fn point_tips(
+    cc: &draw::Plot<'_, '_, RangedCoordf64, RangedCoordf64>,
+    l: &Line,
+    runs: &[Run],
+) -> Vec<Tip> {
+    l.points
+        .iter()
+        .zip(&l.ids)
+        .zip(&l.disturbed)
+        .map(|((&(threads, speedup), id), &disturbed)| Tip {
+            shape: Shape::Dot(cc.backend_coord(&(threads, speedup)), 8),
+            text: format!(
+                "{}: {id}, {threads} threads: {speedup:.2}× the serial kernel{}",
+                runs[l.run].label,
+                if disturbed { " (disturbed)" } else { "" }
+            ),
+            href: Some(super::views::detail_href(id)),
+        })
+        .collect()
 }
 
 /// One run's speedups for one variant: solid with dots or dashed with

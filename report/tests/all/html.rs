@@ -200,7 +200,7 @@ fn texts(svg: &str) -> Vec<String> {
 #[test]
 fn every_chart_is_drawn_and_is_well_formed_xml() {
     let runs = runs();
-    let sections = chart_sections(&runs, 0).unwrap();
+    let sections = chart_sections(&runs, 0, true).unwrap();
     let mut drawn = Vec::new();
     for chart in sections.iter().flat_map(|s| &s.charts) {
         let svg = chart
@@ -257,7 +257,7 @@ fn heat_map_is_relative_to_the_reference_and_has_geometric_means() {
     let runs = runs();
     let reference = reference_index(&runs, Some("1.95.0 x86_64 native")).unwrap();
     assert_eq!(reference, 1);
-    let sections = chart_sections(&runs, reference).unwrap();
+    let sections = chart_sections(&runs, reference, true).unwrap();
     let svg = sections[0].charts[0].svg.as_ref().unwrap();
     let texts = texts(svg);
     assert!(
@@ -275,7 +275,7 @@ fn heat_map_is_relative_to_the_reference_and_has_geometric_means() {
 #[test]
 fn a_large_matrix_is_aggregated_per_group() {
     let runs = report::synth::synthetic_runs(4, 300);
-    let sections = chart_sections(&runs, 0).unwrap();
+    let sections = chart_sections(&runs, 0, true).unwrap();
     let matrix = &sections[0].charts[0];
     assert!(
         matrix.notes.iter().any(|n| n.contains("one row per group")),
@@ -361,7 +361,7 @@ fn charts_without_data_become_notes() {
             vec![],
         )],
     )];
-    let sections = chart_sections(&only_async, 0).unwrap();
+    let sections = chart_sections(&only_async, 0, true).unwrap();
     let charts: Vec<_> = sections.iter().flat_map(|s| &s.charts).collect();
     for chart in &charts {
         if chart.id.starts_with("group-") {
@@ -383,7 +383,7 @@ fn charts_without_data_become_notes() {
             b.metrics.clear();
         }
     }
-    let sections = chart_sections(&runs, 0).unwrap();
+    let sections = chart_sections(&runs, 0, true).unwrap();
     let compression = &sections[2].charts[0];
     assert!(compression.svg.is_none());
     let size = sections[3]
@@ -399,7 +399,7 @@ fn more_runs_than_colours_are_left_out_of_bar_charts_with_a_note() {
     let runs: Vec<Run> = (0..11)
         .map(|i| full_run(&format!("run {i}"), 8, 1.0 + f64::from(i) / 10.0))
         .collect();
-    let sections = chart_sections(&runs, 0).unwrap();
+    let sections = chart_sections(&runs, 0, true).unwrap();
     let uuid = &sections[3].charts[0];
     assert!(uuid.notes.iter().any(|n| n.contains("first 8 of 11 runs")));
     let legend = texts(uuid.svg.as_ref().unwrap());
@@ -868,4 +868,70 @@ fn chromium_path() -> PathBuf {
         .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
         .find(|p| p.is_file())
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// The `<title>` texts of the tooltips laid over `svg`, with their links.
+fn tooltips(svg: &str) -> Vec<(String, Option<String>)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .map(|t| {
+            let link = t
+                .ancestors()
+                .find(|a| a.has_tag_name("a"))
+                .and_then(|a| a.attribute("href"))
+                .map(str::to_owned);
+            (t.text().unwrap_or("").to_owned(), link)
+        })
+        .collect()
+}
+
+#[test]
+fn scaling_and_compression_points_have_tooltips_that_open_their_benchmark() {
+    let runs = runs();
+    let sections = chart_sections(&runs, 0, true).unwrap();
+    let chart = |id: &str| {
+        sections
+            .iter()
+            .flat_map(|s| &s.charts)
+            .find(|c| c.id == id)
+            .and_then(|c| c.svg.clone())
+            .unwrap_or_else(|| panic!("{id} not drawn"))
+    };
+    let scaling = tooltips(&chart("scaling"));
+    let point = scaling
+        .iter()
+        .find(|(t, _)| t.contains("cpu/kernel/rayon/2"))
+        .unwrap_or_else(|| panic!("no tooltip on rayon/2: {scaling:?}"));
+    assert!(
+        point.0.starts_with(&format!("{}: ", runs[0].label)),
+        "{point:?}"
+    );
+    assert!(
+        point.0.contains("2 threads") && point.0.contains("× the serial kernel"),
+        "{point:?}"
+    );
+    assert_eq!(point.1.as_deref(), Some("#bench=cpu/kernel/rayon/2"));
+    // One per point of every line: threads x runs x variants.
+    let points = scaling
+        .iter()
+        .filter(|(t, _)| t.contains(" threads: "))
+        .count();
+    assert!(points >= 2 * runs.len(), "{points} point tooltips");
+
+    let compression = tooltips(&chart("compression"));
+    let zstd = compression
+        .iter()
+        .find(|(t, _)| t.contains("compress/compress/zstd-3/"))
+        .unwrap_or_else(|| panic!("no tooltip on zstd-3: {compression:?}"));
+    assert!(
+        zstd.0.contains("ratio ") && zstd.0.contains("/s"),
+        "{zstd:?}"
+    );
+    assert!(
+        zstd.1
+            .as_deref()
+            .is_some_and(|h| h.starts_with("#bench=compress/compress/zstd-3/")),
+        "{zstd:?}"
+    );
 }
