@@ -265,6 +265,12 @@ pub struct CompareArgs {
     /// Criterion measurement per benchmark and round, seconds.
     #[arg(long, default_value_t = 0.3)]
     pub measurement_time: f64,
+    /// Criterion samples per benchmark and round (its minimum, 10, by
+    /// default): the statistic is over rounds, and with criterion's 100 a
+    /// benchmark of a few milliseconds ran seconds per round whatever the
+    /// measurement time.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(10..))]
+    pub sample_size: u64,
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Exit with status 1 when a significant regression beyond the threshold is found.

@@ -586,6 +586,8 @@ impl Compare<'_> {
             args.warm_up_time.to_string(),
             "--measurement-time".to_owned(),
             args.measurement_time.to_string(),
+            "--sample-size".to_owned(),
+            args.sample_size.to_string(),
             "--nresamples".to_owned(),
             "1000".to_owned(),
         ];

@@ -241,7 +241,9 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
     assert_eq!(sides, "ABBAABBA", "{bench_log}");
     for l in &measuring {
         assert!(
-            l[3].starts_with("--bench --warm-up-time 0.1 --measurement-time 0.3"),
+            l[3].starts_with(
+                "--bench --warm-up-time 0.1 --measurement-time 0.3 --sample-size 10 --nresamples 1000"
+            ),
             "{}",
             l[3]
         );
@@ -372,6 +374,16 @@ fn bad_input_is_refused_before_anything_is_built() {
     let out = f.compare(&[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("name the baseline"));
+
+    // Criterion refuses fewer than 10 samples; say so before building.
+    let out = f.compare(&["HEAD", "--sample-size", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--sample-size") && stderr.contains("10"),
+        "{stderr}"
+    );
+    assert!(!f.read("cargo.log").contains("bench"));
 }
 
 // ------------------------------------------------ end to end, for real
