@@ -31,7 +31,7 @@ use bench_compress::codec::CodecId;
 use bench_compress::payload::{self, Payload, Size};
 use bench_compress::stream::{self, CHUNK};
 use bench_compress::{Codec, corpus};
-use bench_metrics::{BenchmarkKey, Better, Metric, Recorder};
+use bench_metrics::{BenchmarkKey, Better, Metric, Recorder, Selection};
 use criterion::measurement::WallTime;
 use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
@@ -42,6 +42,17 @@ use criterion::{
 const SLOW_ITERATION: Duration = Duration::from_millis(5);
 
 static PAYLOADS: OnceLock<Vec<Payload>> = OnceLock::new();
+
+/// The benchmarks this process runs, when `BENCH_SELECT` says (`report
+/// compare`): setup below times and checks every codec on every payload,
+/// 3 s a process, so it is done only for selected ids.
+static SELECTION: OnceLock<Selection> = OnceLock::new();
+
+fn selected(group: &str, codec: &str, payload: &str) -> bool {
+    SELECTION
+        .get()
+        .is_none_or(|s| s.contains(&format!("{group}/{codec}/{payload}")))
+}
 
 fn payloads() -> &'static [Payload] {
     PAYLOADS.get().expect("main loads the payloads first")
@@ -161,6 +172,11 @@ fn prepare() -> (TimedCases, TimedCases) {
     for codec in CodecId::ALL.into_iter().filter(|c| c.is_available()) {
         let mut instance = build(codec);
         for payload in payloads() {
+            let wanted = ["compress/compress", "compress/decompress"]
+                .map(|g| selected(g, codec.name(), &payload.name));
+            if wanted == [false, false] {
+                continue;
+            }
             let mut compressed = Vec::new();
             let compress_time = time_once(|| {
                 instance
@@ -185,8 +201,12 @@ fn prepare() -> (TimedCases, TimedCases) {
                 compressed,
                 packed,
             };
-            compress_cases.push((compress_time, case(Vec::new())));
-            decompress_cases.push((decompress_time, case(compressed)));
+            if wanted[0] {
+                compress_cases.push((compress_time, case(Vec::new())));
+            }
+            if wanted[1] {
+                decompress_cases.push((decompress_time, case(compressed)));
+            }
         }
     }
     (compress_cases, decompress_cases)
@@ -245,6 +265,7 @@ fn oneshot(c: &mut Criterion) {
             payloads()
                 .iter()
                 .filter(|p| p.name.ends_with(Size::K100.label()) && !p.name.starts_with("file-"))
+                .filter(move |p| selected("compress/compress-oneshot", codec.name(), &p.name))
                 .map(move |p| (codec, p))
         })
         .map(|(codec, p)| {
@@ -287,6 +308,11 @@ fn streaming(c: &mut Criterion) {
     let mut decompress_cases = Vec::new();
     for (index, mut codec) in stream::stream_codecs().into_iter().enumerate() {
         for &payload in &big {
+            let wanted = ["compress/stream-compress", "compress/stream-decompress"]
+                .map(|g| selected(g, codec.name(), &payload.name));
+            if wanted == [false, false] {
+                continue;
+            }
             let mut compressed = Vec::new();
             let tc = time_once(|| {
                 codec
@@ -304,8 +330,12 @@ fn streaming(c: &mut Criterion) {
                 "{} stream does not round-trip",
                 codec.name()
             );
-            compress_cases.push((tc, (index, payload, compressed.len())));
-            decompress_cases.push((td, (index, payload, compressed)));
+            if wanted[0] {
+                compress_cases.push((tc, (index, payload, compressed.len())));
+            }
+            if wanted[1] {
+                decompress_cases.push((td, (index, payload, compressed)));
+            }
         }
     }
     split_groups(
@@ -447,6 +477,13 @@ fn main() {
         }
     }
     PAYLOADS.set(all).expect("set once");
+    match Selection::from_env() {
+        Ok(selection) => SELECTION.set(selection).expect("set once"),
+        Err(e) => {
+            eprintln!("bench-compress: {e}");
+            std::process::exit(2);
+        }
+    }
     eprintln!(
         "bench-compress: codecs compiled in: {}",
         bench_compress::available_codecs().join(" ")

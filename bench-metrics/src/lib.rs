@@ -26,8 +26,10 @@
 
 pub mod civil;
 pub mod harness;
+pub mod select;
 
 pub use harness::HarnessMode;
+pub use select::{SELECT_VAR, Selection};
 
 use std::fs;
 use std::io::Write;

@@ -265,15 +265,20 @@ impl Measurer for ProcessMeasurer {
     fn measure(&mut self, side: Side, unit: usize, ids: &[String]) -> Measurement {
         let s = usize::from(side == Side::Candidate);
         let pad = self.next_pad();
+        let filter = exact_filter(ids);
         let mut args = vec!["--bench".to_owned()];
         args.extend(self.criterion_args.iter().cloned());
-        args.push(exact_filter(ids));
+        args.push(filter.clone());
         let exec = &mut self.sides[s];
         let u = exec.units[self.units[unit][s]].clone();
+        // The same ids for the harness's own setup (bench_metrics::select):
+        // bench-compress otherwise prepares all its cases in every process.
+        let mut env = exec.env(pad);
+        env.push((bench_metrics::SELECT_VAR.to_owned(), filter));
         let inv = Invocation {
             program: u.exe.display().to_string(),
             args,
-            env: exec.env(pad),
+            env,
             cwd: u.cwd.clone(),
         };
         // A result counts only when this process wrote it: its file's

@@ -96,7 +96,7 @@ echo "fake cargo: only --no-run is expected" >&2; exit 98
 /// criterion fixture tree into CRITERION_HOME (fresh modification times),
 /// after `FAKE_SLEEP` seconds.
 const BENCH: &str = r#"#!/bin/sh
-echo "$PWD;$CRITERION_HOME;${#REPORT_COMPARE_PAD};$*" >> "$FAKE_DIR/bench.log"
+echo "$PWD;$CRITERION_HOME;${#REPORT_COMPARE_PAD};$*;${BENCH_SELECT:-}" >> "$FAKE_DIR/bench.log"
 case " $* " in *" --list "*)
   printf 'fixture/sampling/linear/256: benchmark\nfixture/throughput/bytes/64: benchmark\n'
   exit 0 ;;
@@ -227,6 +227,9 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
     let lines: Vec<Vec<&str>> = bench_log.lines().map(|l| l.split(';').collect()).collect();
     let measuring: Vec<&Vec<&str>> = lines.iter().filter(|l| !l[3].contains("--list")).collect();
     assert_eq!(lines.len() - measuring.len(), 2, "{bench_log}");
+    for l in lines.iter().filter(|l| l[3].contains("--list")) {
+        assert_eq!(l[4], "", "{bench_log}");
+    }
     let base_home = f.ws.join("target/report-compare/baseline");
     let sides: String = measuring
         .iter()
@@ -251,6 +254,12 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
             l[3].ends_with(r"^(?:fixture/sampling/linear/256|fixture/throughput/bytes/64)$"),
             "{}",
             l[3]
+        );
+        // The harness learns the same ids, for its own setup (listing, above,
+        // selects everything).
+        assert_eq!(
+            l[4],
+            r"^(?:fixture/sampling/linear/256|fixture/throughput/bytes/64)$"
         );
     }
     // Padding lengths vary from process to process.
