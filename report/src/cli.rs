@@ -260,10 +260,12 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 4)]
     pub batch_size: usize,
     /// Criterion warm-up per benchmark and round, seconds.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.05)]
     pub warm_up_time: f64,
-    /// Criterion measurement per benchmark and round, seconds.
-    #[arg(long, default_value_t = 0.3)]
+    /// Criterion measurement per benchmark and round, seconds (short: the
+    /// spread that matters is between processes, which more rounds narrow
+    /// and longer rounds do not; see docs/diff-method.md).
+    #[arg(long, default_value_t = 0.1)]
     pub measurement_time: f64,
     /// Criterion samples per benchmark and round (its minimum, 10, by
     /// default): the statistic is over rounds, and with criterion's 100 a

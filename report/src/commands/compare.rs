@@ -21,8 +21,8 @@ use super::export::write_output;
 use super::run::write_new_run;
 use crate::cli::{CompareArgs, DiffFormat};
 use crate::compare::measure::{self, ProcessMeasurer, SideExec, Unit};
-use crate::compare::paired::PairedOptions;
-use crate::compare::rounds::{self, MeasureError, Measurer, Schedule, Series, Stop};
+use crate::compare::paired::{self, PairedOptions};
+use crate::compare::rounds::{self, MeasureError, Measurer, Pending, Schedule, Series, Stop};
 use crate::compare::worktree::{self, Scratch, Worktree};
 use crate::compare::{self, CompareReport, RoundsSummary, SideRef, render};
 use crate::context::{self, ContextInputs};
@@ -128,13 +128,12 @@ impl<'a> Compare<'a> {
                 bail!("{name} {v}: expected a positive number of seconds");
             }
         }
-        if args.max_rounds < args.min_rounds || args.min_rounds < compare::paired::MIN_TESTED_ROUNDS
-        {
+        if args.max_rounds < args.min_rounds || args.min_rounds < paired::MIN_TESTED_ROUNDS {
             bail!(
                 "--min-rounds {} / --max-rounds {}: need {} <= min <= max",
                 args.min_rounds,
                 args.max_rounds,
-                compare::paired::MIN_TESTED_ROUNDS
+                paired::MIN_TESTED_ROUNDS
             );
         }
         let pair_mode = args.toolchain.len() == 2 || args.target_cpu.len() == 2;
@@ -605,14 +604,16 @@ impl Compare<'_> {
             &batches,
             &schedule,
             &mut measurer,
-            &mut |series: &Series| {
+            &mut |series: &Series, passes_left| {
                 pass += 1;
-                let open = undecided(series, &self.options);
+                let open = pending(series, &self.options, passes_left);
                 self.say(format!(
-                    "  after {} rounds ({}): {} of {paired} benchmarks still undecided",
+                    "  after {} rounds ({}): {} of {paired} benchmarks still undecided, \
+                     {} of them decidable in the rounds left",
                     schedule.min_rounds + pass - 1,
                     human_duration(clock.elapsed()),
-                    open.len()
+                    open.undecided.len(),
+                    open.worth_measuring.len()
                 ));
                 open
             },
@@ -708,6 +709,7 @@ impl Compare<'_> {
                 Stop::Decided => "decided",
                 Stop::Budget => "budget",
                 Stop::MaxRounds => "max_rounds",
+                Stop::Undecidable => "undecidable",
             },
             measuring_seconds: measured.seconds,
             budget_seconds: self.budget.as_secs_f64(),
@@ -720,14 +722,24 @@ impl Compare<'_> {
     }
 }
 
-/// The benchmarks whose interval still straddles the threshold (noisy):
-/// those that get another round.
-fn undecided(series: &Series, options: &PairedOptions) -> BTreeSet<String> {
-    compare::verdicts(series, options)
-        .into_iter()
-        .filter(|(_, v)| v.class == Class::Noisy)
-        .map(|(id, _)| id)
-        .collect()
+/// The benchmarks whose interval still straddles the threshold (noisy), and
+/// those of them that `passes_left` more rounds could decide at their
+/// spread so far (`paired::decidable_within`): only these get another round.
+fn pending(series: &Series, options: &PairedOptions, passes_left: usize) -> Pending {
+    let mut open = Pending::default();
+    for (id, v) in compare::verdicts(series, options) {
+        if v.class != Class::Noisy {
+            continue;
+        }
+        let worth = v.paired.as_ref().is_none_or(|p| {
+            paired::decidable_within(p, p.rounds.saturating_add(passes_left), options)
+        });
+        if worth {
+            open.worth_measuring.insert(id.clone());
+        }
+        open.undecided.insert(id);
+    }
+    open
 }
 
 #[cfg(test)]

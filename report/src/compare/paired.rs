@@ -128,6 +128,33 @@ pub fn detectable_change(
     Some(delta.exp_m1())
 }
 
+/// Whether `rounds` rounds (more than `p` has) could still decide this
+/// benchmark, were its spread to stay what it is: some true change within
+/// one standard error of the mean so far would then give an interval wholly
+/// inside ±threshold (unchanged), or clear of zero with the change beyond
+/// the threshold (regressed or improved). Holm's correction is left out,
+/// so the answer errs towards measuring on.
+///
+/// Why: a benchmark whose rounds spread by 10 % cannot be decided at a 2 %
+/// threshold in the dozen rounds a budget leaves; measuring it on takes
+/// those rounds from benchmarks that can be decided. Left undecided it is
+/// reported noisy with its detectable change, which is the honest answer.
+pub fn decidable_within(p: &Paired, rounds: usize, options: &PairedOptions) -> bool {
+    if rounds < MIN_TESTED_ROUNDS || !p.sd_log.is_finite() {
+        return true;
+    }
+    let n = rounds as f64;
+    let half = student::quantile(0.5 + options.confidence / 2.0, n - 1.0) * p.sd_log / n.sqrt();
+    let se = p.sd_log / (p.rounds as f64).sqrt();
+    let (low, high) = (p.mean_log - se, p.mean_log + se);
+    let (down, up) = ((-options.threshold).ln_1p(), options.threshold.ln_1p());
+    // Unchanged: some mean in [low, high] has mean ± half within [down, up].
+    let unchanged = down + half <= up - half && low <= up - half && high >= down + half;
+    let regressed = high > up.max(half);
+    let improved = low < down.min(-half);
+    unchanged || regressed || improved
+}
+
 /// One benchmark's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
@@ -254,6 +281,49 @@ mod tests {
         // A 3 % improvement is the mirror image.
         let series = vec![rounds(&mut noise, -0.03, 0.01, 12)];
         assert_eq!(classify_all(&series, &options())[0].class, Class::Improved);
+    }
+
+    #[test]
+    fn a_spread_too_wide_for_the_rounds_left_is_not_worth_measuring() {
+        let opts = PairedOptions::with_threshold_pct(2.0).unwrap();
+        // Six rounds spread by ~11 % around no change.
+        let wide = paired(&[0.1, -0.1, 0.1, -0.1, 0.1, -0.1], &opts).unwrap();
+        assert!(!decidable_within(&wide, 12, &opts), "{wide:?}");
+        assert!(!decidable_within(&wide, 20, &opts));
+        // At 30 rounds a true +4.5 % (one standard error above the mean so
+        // far) would clear zero: worth measuring. Hundreds of rounds would
+        // narrow no change inside ±2 %.
+        assert!(decidable_within(&wide, 30, &opts));
+        assert!(decidable_within(&wide, 2000, &opts));
+        // The same spread around a 40 % slowdown can be decided: the
+        // interval clears zero with the change beyond the threshold.
+        let big: Vec<f64> = [0.1, -0.1, 0.1, -0.1, 0.1, -0.1]
+            .iter()
+            .map(|x| x + 0.4)
+            .collect();
+        assert!(decidable_within(&paired(&big, &opts).unwrap(), 12, &opts));
+        // And so can its mirror image.
+        let better: Vec<f64> = big.iter().map(|x| -x).collect();
+        assert!(decidable_within(
+            &paired(&better, &opts).unwrap(),
+            12,
+            &opts
+        ));
+    }
+
+    #[test]
+    fn a_three_percent_change_with_a_tight_spread_stays_worth_measuring() {
+        let opts = PairedOptions::with_threshold_pct(2.0).unwrap();
+        let mut noise = Noise(3);
+        // +3 % with 1 % of noise per half: six rounds do not decide it yet
+        // at a 2 % threshold, twelve can.
+        let p = paired(&rounds(&mut noise, 0.03, 0.01, 6), &opts).unwrap();
+        assert!(decidable_within(&p, 12, &opts), "{p:?}");
+        // No change with the same spread: decidable as unchanged.
+        let p = paired(&rounds(&mut noise, 0.0, 0.01, 6), &opts).unwrap();
+        assert!(decidable_within(&p, 12, &opts), "{p:?}");
+        // Too few rounds to judge the spread: always worth measuring.
+        assert!(decidable_within(&p, 2, &opts));
     }
 
     #[test]

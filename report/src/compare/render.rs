@@ -37,6 +37,7 @@ fn rounds_line(report: &CompareReport) -> String {
     let stop = match r.stop {
         "decided" => "every benchmark decided",
         "budget" => "budget reached",
+        "undecidable" => "the rest undecidable in the rounds left",
         _ => "round limit reached",
     };
     format!(

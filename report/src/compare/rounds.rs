@@ -83,6 +83,28 @@ pub enum Stop {
     Budget,
     /// The undecided benchmarks reached the round limit.
     MaxRounds,
+    /// No undecided benchmark could be decided in the rounds left.
+    Undecidable,
+}
+
+/// What the statistics say of the series so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// The benchmarks not decided yet.
+    pub undecided: BTreeSet<String>,
+    /// Those of them that the rounds left could still decide: only these
+    /// get more rounds.
+    pub worth_measuring: BTreeSet<String>,
+}
+
+impl Pending {
+    /// Every undecided benchmark is worth measuring.
+    pub fn all(undecided: BTreeSet<String>) -> Self {
+        Self {
+            worth_measuring: undecided.clone(),
+            undecided,
+        }
+    }
 }
 
 /// One benchmark's paired times, one `(baseline_ns, candidate_ns)` per round.
@@ -112,13 +134,15 @@ impl Outcome {
 }
 
 /// Runs rounds until every benchmark is decided, the round limit is reached
-/// or the budget would be exceeded. `undecided` gets the series so far
-/// (after `min_rounds` passes) and returns the ids that need more rounds.
+/// or the budget would be exceeded. `pending` gets the series so far (after
+/// `min_rounds` passes) and how many more passes over the benchmarks still
+/// measured would fit in the budget and the round limit; it returns the ids
+/// that need more rounds and those of them worth measuring.
 pub fn run(
     batches: &[Batch],
     schedule: &Schedule,
     measurer: &mut dyn Measurer,
-    undecided: &mut dyn FnMut(&Series) -> BTreeSet<String>,
+    pending: &mut dyn FnMut(&Series, usize) -> Pending,
 ) -> Result<Outcome, MeasureError> {
     let mut series: Series = batches
         .iter()
@@ -133,14 +157,27 @@ pub fn run(
     let max_rounds = schedule.max_rounds.max(schedule.min_rounds).max(1);
     for pass in 0..max_rounds {
         if pass >= schedule.min_rounds {
-            active = undecided(&series);
-            if active.is_empty() {
+            let left = passes_left(
+                batches,
+                &active,
+                &cost_per_id,
+                schedule.budget.saturating_sub(measurer.elapsed()),
+            )
+            .min(max_rounds - pass);
+            let open = pending(&series, left);
+            if open.undecided.is_empty() || open.worth_measuring.is_empty() {
+                let stop = if open.undecided.is_empty() {
+                    Stop::Decided
+                } else {
+                    Stop::Undecidable
+                };
                 return Ok(Outcome {
                     series,
-                    stop: Stop::Decided,
+                    stop,
                     processes,
                 });
             }
+            active = open.worth_measuring;
         }
         for (b, batch) in batches.iter().enumerate() {
             let ids: Vec<String> = batch
@@ -186,7 +223,7 @@ pub fn run(
             }
         }
     }
-    let stop = if undecided(&series).is_empty() {
+    let stop = if pending(&series, 0).undecided.is_empty() {
         Stop::Decided
     } else {
         Stop::MaxRounds
@@ -196,6 +233,31 @@ pub fn run(
         stop,
         processes,
     })
+}
+
+/// Passes over the `active` benchmarks that fit in `remaining`, at each
+/// batch's last cost per id; at least one (the budget check before each
+/// batch is what stops measuring). An estimate on the safe side: passes
+/// get cheaper as benchmarks are decided, and the count is made again
+/// after each pass, so a benchmark left out now can come back.
+fn passes_left(
+    batches: &[Batch],
+    active: &BTreeSet<String>,
+    cost_per_id: &[Option<Duration>],
+    remaining: Duration,
+) -> usize {
+    let pass: Duration = batches
+        .iter()
+        .zip(cost_per_id)
+        .map(|(batch, cost)| {
+            let n = batch.ids.iter().filter(|id| active.contains(*id)).count();
+            cost.unwrap_or(Duration::ZERO) * n as u32
+        })
+        .sum();
+    if pass.is_zero() {
+        return usize::MAX;
+    }
+    ((remaining.as_secs_f64() / pass.as_secs_f64()) as usize).max(1)
 }
 
 #[cfg(test)]
@@ -270,8 +332,8 @@ mod tests {
             max_rounds: 4,
             budget: Duration::from_secs(3600),
         };
-        let out = run(&b, &schedule, &mut m, &mut |s: &Series| {
-            s.keys().cloned().collect()
+        let out = run(&b, &schedule, &mut m, &mut |s: &Series, _| {
+            Pending::all(s.keys().cloned().collect())
         })
         .unwrap();
         assert_eq!(out.stop, Stop::MaxRounds);
@@ -306,17 +368,56 @@ mod tests {
             budget: Duration::from_secs(3600),
         };
         // "b" stays undecided until it has 5 rounds.
-        let out = run(&b, &schedule, &mut m, &mut |s: &Series| {
-            s.iter()
-                .filter(|(id, v)| id.as_str() == "b" && v.len() < 5)
-                .map(|(id, _)| id.clone())
-                .collect()
+        let out = run(&b, &schedule, &mut m, &mut |s: &Series, _| {
+            Pending::all(
+                s.iter()
+                    .filter(|(id, v)| id.as_str() == "b" && v.len() < 5)
+                    .map(|(id, _)| id.clone())
+                    .collect(),
+            )
         })
         .unwrap();
         assert_eq!(out.stop, Stop::Decided);
         assert_eq!(out.series["a"].len(), 2);
         assert_eq!(out.series["b"].len(), 5);
         assert!(m.calls[4..].iter().all(|c| c.2 == ids(&["b"])));
+    }
+
+    #[test]
+    fn rounds_go_only_to_benchmarks_the_rounds_left_could_decide() {
+        let b = batches(&[ids(&["a", "b", "c"])], 8);
+        let mut m = fake();
+        let schedule = Schedule {
+            min_rounds: 2,
+            max_rounds: 50,
+            budget: Duration::from_secs(20),
+        };
+        // "a" and "b" stay undecided; only "a" is worth measuring, until it
+        // has 5 rounds. A pass of all three costs 3 s (3 ids x 2 sides x
+        // 0.5 s), a pass of "a" alone 1 s.
+        let mut lefts = Vec::new();
+        let out = run(&b, &schedule, &mut m, &mut |s: &Series, left| {
+            lefts.push(left);
+            let undecided: BTreeSet<String> = ids(&["a", "b"]).into_iter().collect();
+            let worth = if s["a"].len() < 5 {
+                ids(&["a"]).into_iter().collect()
+            } else {
+                BTreeSet::new()
+            };
+            Pending {
+                undecided,
+                worth_measuring: worth,
+            }
+        })
+        .unwrap();
+        assert_eq!(out.stop, Stop::Undecidable);
+        assert_eq!(out.series["a"].len(), 5);
+        assert_eq!(out.series["b"].len(), 2);
+        assert_eq!(out.series["c"].len(), 2);
+        // After 6 s: 14 s left for passes of 3 s; then 13, 12, 11 s left for
+        // passes of 1 s.
+        assert_eq!(lefts, [4, 13, 12, 11]);
+        assert_eq!(m.now, Duration::from_secs(9));
     }
 
     #[test]
@@ -329,8 +430,8 @@ mod tests {
                 max_rounds: 50,
                 budget: Duration::from_secs(budget_s),
             };
-            let out = run(&b, &schedule, &mut m, &mut |s: &Series| {
-                s.keys().cloned().collect()
+            let out = run(&b, &schedule, &mut m, &mut |s: &Series, _| {
+                Pending::all(s.keys().cloned().collect())
             })
             .unwrap();
             assert_eq!(out.stop, Stop::Budget);
@@ -349,7 +450,7 @@ mod tests {
         // One round of the first batch takes 2 s; the second batch's would
         // end at 4 s, past the 3 s budget: a and b have 1 round, c and d none.
         let b = batches(&[ids(&["a", "b"]), ids(&["c", "d"])], 8);
-        let all = &mut |s: &Series| s.keys().cloned().collect();
+        let all = &mut |s: &Series, _| Pending::all(s.keys().cloned().collect());
         let mut schedule = Schedule {
             min_rounds: 3,
             max_rounds: 50,
