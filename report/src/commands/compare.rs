@@ -521,7 +521,7 @@ impl Compare<'_> {
         let crates = ws
             .select(&self.args.packages)
             .with_context(|| format!("{} ({})", s.side, source_text(s)))?;
-        let cells_dir = compare_dir.join(s.side.to_string());
+        let cells_dir = compare_dir.join(side_folder(s.side));
         let job = CellJob {
             cell: &s.cell,
             crates: &crates,
@@ -606,7 +606,12 @@ impl Compare<'_> {
             &mut measurer,
             &mut |series: &Series, passes_left| {
                 pass += 1;
-                let open = pending(series, &self.options, passes_left);
+                let open = pending(
+                    series,
+                    &self.options,
+                    passes_left,
+                    schedule.min_rounds.saturating_mul(2),
+                );
                 self.say(format!(
                     "  after {} rounds ({}): {} of {paired} benchmarks still undecided, \
                      {} of them decidable in the rounds left",
@@ -722,12 +727,45 @@ impl Compare<'_> {
     }
 }
 
+/// The folder of a side's builds and criterion data under
+/// `target/report-compare`. Both names have the same length, like the
+/// worktrees' `base` and `cand`: the paths reach each process (its binary,
+/// `CRITERION_HOME`), so the two sides differ in nothing but the build that
+/// the padding does not randomise. (A direct test found no effect of a
+/// one-byte-longer `CRITERION_HOME`, −0.09 ± 0.45 % on a memcpy benchmark
+/// over 12 rounds; the equal lengths cost nothing.)
+fn side_folder(side: Side) -> &'static str {
+    match side {
+        Side::Baseline => "base",
+        Side::Candidate => "cand",
+    }
+}
+
 /// The benchmarks whose interval still straddles the threshold (noisy), and
 /// those of them that `passes_left` more rounds could decide at their
 /// spread so far (`paired::decidable_within`): only these get another round.
-fn pending(series: &Series, options: &PairedOptions, passes_left: usize) -> Pending {
+/// A regression or improvement found in fewer than `confirm_rounds` rounds
+/// is open too, and measured on: its later rounds come minutes later, so a
+/// slow stretch of the machine that happened to favour one side for a few
+/// rounds does not make the verdict (an A/A on 2026-12-03 flagged a memcpy
+/// benchmark +3.2 % after 6 rounds, and +1.1 %, noisy, after 16 in the
+/// next run of the same binaries).
+fn pending(
+    series: &Series,
+    options: &PairedOptions,
+    passes_left: usize,
+    confirm_rounds: usize,
+) -> Pending {
     let mut open = Pending::default();
     for (id, v) in compare::verdicts(series, options) {
+        let rounds = v.paired.as_ref().map_or(0, |p| p.rounds);
+        if matches!(v.class, Class::Regressed | Class::Improved) {
+            if rounds < confirm_rounds {
+                open.worth_measuring.insert(id.clone());
+                open.undecided.insert(id);
+            }
+            continue;
+        }
         if v.class != Class::Noisy {
             continue;
         }
@@ -745,6 +783,40 @@ fn pending(series: &Series, options: &PairedOptions, passes_left: usize) -> Pend
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_are_confirmed_and_only_decidable_noise_is_measured_on() {
+        let options = PairedOptions::with_threshold_pct(2.0).unwrap();
+        let rounds = |ratios: &[f64]| -> Vec<(f64, f64)> {
+            ratios.iter().map(|r| (1000.0, 1000.0 * r)).collect()
+        };
+        let series: Series = [
+            // +10 %, tight: regressed after 6 rounds.
+            ("slower", rounds(&[1.10, 1.101, 1.099, 1.10, 1.102, 1.098])),
+            // ±20 % around no change: noisy.
+            ("wild", rounds(&[1.2, 0.8, 1.2, 0.8, 1.2, 0.8])),
+            // Within ±0.2 %: unchanged.
+            ("same", rounds(&[1.001, 0.999, 1.0, 1.001, 0.999, 1.0])),
+        ]
+        .into_iter()
+        .map(|(id, r)| (id.to_owned(), r))
+        .collect();
+        let set = |names: &[&str]| -> BTreeSet<String> {
+            names.iter().map(|s| (*s).to_owned()).collect()
+        };
+        // Two rounds left: the flag is confirmed on, the wild one cannot be
+        // decided in two more, the unchanged one is done.
+        let open = pending(&series, &options, 2, 12);
+        assert_eq!(open.undecided, set(&["slower", "wild"]));
+        assert_eq!(open.worth_measuring, set(&["slower"]));
+        // Thousands of rounds left: the wild one is worth measuring too.
+        let open = pending(&series, &options, 5000, 12);
+        assert_eq!(open.worth_measuring, set(&["slower", "wild"]));
+        // Once a flag has its confirming rounds it is decided.
+        let open = pending(&series, &options, 2, 6);
+        assert_eq!(open.undecided, set(&["wild"]));
+        assert!(open.worth_measuring.is_empty());
+    }
 
     fn unit(krate: &str, bench: &str) -> Unit {
         Unit {

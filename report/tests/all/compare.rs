@@ -230,7 +230,7 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
     for l in lines.iter().filter(|l| l[3].contains("--list")) {
         assert_eq!(l[4], "", "{bench_log}");
     }
-    let base_home = f.ws.join("target/report-compare/baseline");
+    let base_home = f.ws.join("target/report-compare/base");
     let sides: String = measuring
         .iter()
         .map(|l| {
@@ -242,10 +242,14 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
         })
         .collect();
     assert_eq!(sides, "ABBAABBA", "{bench_log}");
+    // Both sides' criterion folders are paths of the same length: neither
+    // side's processes allocate more for them than the other's.
+    let lengths: std::collections::BTreeSet<usize> = measuring.iter().map(|l| l[1].len()).collect();
+    assert_eq!(lengths.len(), 1, "{bench_log}");
     for l in &measuring {
         assert!(
             l[3].starts_with(
-                "--bench --warm-up-time 0.1 --measurement-time 0.3 --sample-size 10 --nresamples 1000"
+                "--bench --warm-up-time 0.05 --measurement-time 0.1 --sample-size 10 --nresamples 1000"
             ),
             "{}",
             l[3]
