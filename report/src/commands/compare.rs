@@ -521,7 +521,7 @@ impl Compare<'_> {
         let crates = ws
             .select(&self.args.packages)
             .with_context(|| format!("{} ({})", s.side, source_text(s)))?;
-        let cells_dir = compare_dir.join(side_folder(s.side));
+        let cells_dir = compare_dir.join(side_folder(s.side, &s.source, &s.root));
         let job = CellJob {
             cell: &s.cell,
             crates: &crates,
@@ -728,16 +728,38 @@ impl Compare<'_> {
 }
 
 /// The folder of a side's builds and criterion data under
-/// `target/report-compare`. Both names have the same length, like the
-/// worktrees' `base` and `cand`: the paths reach each process (its binary,
-/// `CRITERION_HOME`), so the two sides differ in nothing but the build that
-/// the padding does not randomise. (A direct test found no effect of a
-/// one-byte-longer `CRITERION_HOME`, −0.09 ± 0.45 % on a memcpy benchmark
-/// over 12 rounds; the equal lengths cost nothing.)
-fn side_folder(side: Side) -> &'static str {
-    match side {
+/// `target/report-compare`.
+///
+/// A revision is checked out afresh each time, so its files are newer than
+/// any earlier build, and cargo rebuilds what differs: all revisions of a
+/// side share one folder (`base-worktree`), and its dependencies stay built.
+/// A folder or the working tree keeps its files' old modification times,
+/// and cargo decides freshness by those times, not by content: in a folder
+/// that another source was built in since, cargo would take that source's
+/// newer binaries as up to date and measure them (seen on 2026-12-03: an
+/// A/A of two checkouts ran the previous A/B's candidate and "found" its
+/// +5 % kernels). So each such source has a folder of its own, named by a
+/// hash of its path. All names have the same length, so that no path
+/// reaching the processes (the binary, `CRITERION_HOME`) is longer on one
+/// side.
+fn side_folder(side: Side, source: &Source, root: &Path) -> String {
+    let prefix = match side {
         Side::Baseline => "base",
         Side::Candidate => "cand",
+    };
+    match source {
+        Source::Revision(_) => format!("{prefix}-worktree"),
+        Source::WorkingTree | Source::Folder(_) => {
+            // FNV-1a: stable across runs and platforms, no dependency.
+            let hash = root
+                .as_os_str()
+                .as_encoded_bytes()
+                .iter()
+                .fold(0x811c_9dc5_u32, |h, b| {
+                    (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+                });
+            format!("{prefix}-{hash:08x}")
+        }
     }
 }
 
@@ -783,6 +805,35 @@ fn pending(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_folder_source_builds_apart_and_revisions_share_a_folder_per_side() {
+        let rev = Source::Revision("main".into());
+        let folder = |p: &str| Source::Folder(PathBuf::from(p));
+        let (a, b) = (Path::new("/w/aa-base"), Path::new("/w/aa-cand"));
+        // Revisions: one folder per side, whatever the revision or worktree.
+        assert_eq!(side_folder(Side::Baseline, &rev, a), "base-worktree");
+        assert_eq!(
+            side_folder(Side::Baseline, &Source::Revision("v1".into()), b),
+            "base-worktree"
+        );
+        assert_eq!(side_folder(Side::Candidate, &rev, a), "cand-worktree");
+        // Folders and the working tree: one per path and side, stable.
+        let fa = side_folder(Side::Candidate, &folder("/w/aa-base"), a);
+        let fb = side_folder(Side::Candidate, &folder("/w/aa-cand"), b);
+        assert_ne!(fa, fb);
+        assert_eq!(fa, side_folder(Side::Candidate, &Source::WorkingTree, a));
+        assert_ne!(fa, side_folder(Side::Baseline, &folder("/w/aa-base"), a));
+        assert_ne!(fa, "cand-worktree");
+        // Every name has the same length.
+        let names = [
+            side_folder(Side::Baseline, &rev, a),
+            side_folder(Side::Candidate, &rev, a),
+            fa,
+            fb,
+        ];
+        assert!(names.iter().all(|n| n.len() == names[0].len()), "{names:?}");
+    }
 
     #[test]
     fn flags_are_confirmed_and_only_decidable_noise_is_measured_on() {

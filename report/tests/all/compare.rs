@@ -230,7 +230,7 @@ fn a_revision_against_the_working_tree_in_abba_rounds() {
     for l in lines.iter().filter(|l| l[3].contains("--list")) {
         assert_eq!(l[4], "", "{bench_log}");
     }
-    let base_home = f.ws.join("target/report-compare/base");
+    let base_home = f.ws.join("target/report-compare/base-worktree");
     let sides: String = measuring
         .iter()
         .map(|l| {
