@@ -69,7 +69,8 @@ pub struct SideRef {
 pub struct RoundsSummary {
     /// Bench processes started, both sides together.
     pub processes: usize,
-    /// `decided`, `budget` or `max_rounds`.
+    /// `decided`, `undecidable` (no undecided benchmark could be decided in
+    /// the rounds left), `budget` or `max_rounds`.
     pub stop: &'static str,
     pub measuring_seconds: f64,
     pub budget_seconds: f64,

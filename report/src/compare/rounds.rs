@@ -1,8 +1,9 @@
 //! Scheduling the measurements of `report compare`: A B B A rounds per
 //! batch of benchmarks, one process per side per round, never two at once,
 //! within a time budget, and more rounds only for benchmarks that are still
-//! undecided. Pure control flow: the processes are behind [`Measurer`], the
-//! statistics behind the `undecided` callback, so both can be faked in tests.
+//! undecided and that the rounds left could decide. Pure control flow: the
+//! processes are behind [`Measurer`], the statistics behind the `pending`
+//! callback, so both can be faked in tests.
 //!
 //! Order: passes over all batches, one round of every active batch per pass.
 //! Consecutive rounds of one batch are therefore minutes apart rather than
@@ -95,16 +96,6 @@ pub struct Pending {
     /// Those of them that the rounds left could still decide: only these
     /// get more rounds.
     pub worth_measuring: BTreeSet<String>,
-}
-
-impl Pending {
-    /// Every undecided benchmark is worth measuring.
-    pub fn all(undecided: BTreeSet<String>) -> Self {
-        Self {
-            worth_measuring: undecided.clone(),
-            undecided,
-        }
-    }
 }
 
 /// One benchmark's paired times, one `(baseline_ns, candidate_ns)` per round.
@@ -263,6 +254,16 @@ fn passes_left(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Pending {
+        /// Every undecided benchmark is worth measuring.
+        fn all(undecided: BTreeSet<String>) -> Self {
+            Self {
+                worth_measuring: undecided.clone(),
+                undecided,
+            }
+        }
+    }
 
     /// Records every call; each id costs `cost` of fake time; the candidate
     /// is `slower` x the baseline for ids in `regressed`.
